@@ -1,0 +1,1 @@
+"""citeqa's index: load, clean, chunk, embed and store documents."""

@@ -1,0 +1,1 @@
+"""citeqa's service: retrieval, answering, the HTTP API and the chat UI."""
