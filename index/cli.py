@@ -165,9 +165,12 @@ def _report(
     results: list[IngestResult], as_json: bool, stats: Callable[[], dict[str, Any]]
 ) -> None:
     if as_json:
-        typer.echo(json.dumps(
-            {"results": [r.model_dump(mode="json") for r in results], "index": stats()}, indent=2
-        ))
+        typer.echo(
+            json.dumps(
+                {"results": [r.model_dump(mode="json") for r in results], "index": stats()},
+                indent=2,
+            )
+        )
         return
     for result in results:
         if result.status is IngestStatus.FAILED:

@@ -99,11 +99,15 @@ class Database:
     # Reads, as of one generation
 
     def find_document(self, doc_id: str, gen: int) -> StoredDocument | None:
-        row = self._connection().execute(
-            f"SELECT d.key, d.id, d.content_hash, d.added_gen FROM documents d "
-            f"WHERE d.id = :id AND {_VISIBLE}",
-            {"id": doc_id, "gen": gen},
-        ).fetchone()
+        row = (
+            self._connection()
+            .execute(
+                f"SELECT d.key, d.id, d.content_hash, d.added_gen FROM documents d "
+                f"WHERE d.id = :id AND {_VISIBLE}",
+                {"id": doc_id, "gen": gen},
+            )
+            .fetchone()
+        )
         if row is None:
             return None
         chunk_ids = [
@@ -117,11 +121,15 @@ class Database:
         )
 
     def get_document(self, doc_id: str, gen: int) -> Document | None:
-        row = self._connection().execute(
-            f"SELECT {_DOCUMENT_COLUMNS}, d.text, d.metadata FROM documents d "
-            f"WHERE d.id = :id AND {_VISIBLE}",
-            {"id": doc_id, "gen": gen},
-        ).fetchone()
+        row = (
+            self._connection()
+            .execute(
+                f"SELECT {_DOCUMENT_COLUMNS}, d.text, d.metadata FROM documents d "
+                f"WHERE d.id = :id AND {_VISIBLE}",
+                {"id": doc_id, "gen": gen},
+            )
+            .fetchone()
+        )
         if row is None:
             return None
         return Document(**{**dict(row), "metadata": json.loads(row["metadata"])})
@@ -167,8 +175,7 @@ class Database:
             f"SELECT COUNT(*) FROM documents d WHERE {_VISIBLE}", {"gen": gen}
         ).fetchone()[0]
         chunks = connection.execute(
-            f"SELECT COUNT(*) FROM chunks c JOIN documents d ON d.key = c.doc_key "
-            f"WHERE {_VISIBLE}",
+            f"SELECT COUNT(*) FROM chunks c JOIN documents d ON d.key = c.doc_key WHERE {_VISIBLE}",
             {"gen": gen},
         ).fetchone()[0]
         return documents, chunks
@@ -182,19 +189,28 @@ class Database:
     # Writes, for the pending generation `gen`
 
     def insert_document(
-        self, connection: sqlite3.Connection, document: Document, origin: str | None,
-        spans: list[TextSpan], gen: int,
+        self,
+        connection: sqlite3.Connection,
+        document: Document,
+        origin: str | None,
+        spans: list[TextSpan],
+        gen: int,
     ) -> list[int]:
         """Insert a document and its chunks as added in `gen`; returns the new chunk ids."""
         cursor = connection.execute(
             "INSERT INTO documents (id, title, date, source, url, text, metadata, content_hash, "
             "origin, added_gen) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
-                document.id, document.title,
+                document.id,
+                document.title,
                 document.date.isoformat() if document.date else None,
-                document.source, document.url, document.text,
-                json.dumps(document.metadata, ensure_ascii=False), document.content_hash(),
-                origin, gen,
+                document.source,
+                document.url,
+                document.text,
+                json.dumps(document.metadata, ensure_ascii=False),
+                document.content_hash(),
+                origin,
+                gen,
             ),
         )
         doc_key = cursor.lastrowid

@@ -54,14 +54,20 @@ class Embedder:
         vectors = np.empty((len(texts), self.dimension), dtype=np.float32)
         step = self.batch_size * 8
         with tqdm(
-            total=len(texts), unit="chunk", desc="embedding", delay=PROGRESS_DELAY_S,
+            total=len(texts),
+            unit="chunk",
+            desc="embedding",
+            delay=PROGRESS_DELAY_S,
             disable=True if not progress else None,
         ) as bar:
             for begin in range(0, len(texts), step):
                 batch = texts[begin : begin + step]
                 vectors[begin : begin + len(batch)] = self._model.encode(
-                    batch, batch_size=self.batch_size, normalize_embeddings=True,
-                    convert_to_numpy=True, show_progress_bar=False,
+                    batch,
+                    batch_size=self.batch_size,
+                    normalize_embeddings=True,
+                    convert_to_numpy=True,
+                    show_progress_bar=False,
                 )
                 bar.update(len(batch))
         return vectors

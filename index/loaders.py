@@ -124,8 +124,8 @@ def _load_jsonl(path: Path, max_document_bytes: int) -> Iterator[RawDocument | L
             try:
                 if len(line) > max_document_bytes:
                     raise LoadError(
-                        origin, f"record is {len(line)} bytes, over the limit of "
-                        f"{max_document_bytes}"
+                        origin,
+                        f"record is {len(line)} bytes, over the limit of {max_document_bytes}",
                     )
                 text, warnings = decode_bytes(line, origin)
                 yield _jsonl_record(json.loads(text), origin, path.stem, line_no, warnings)

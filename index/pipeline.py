@@ -85,18 +85,25 @@ class Indexer:
             document, origin, warnings = item
             origin_name = origin or document.id
             if document.id in seen:
-                results.append(_failed(
-                    origin_name, f"duplicate id {document.id!r} in this batch "
-                    f"(first seen in {seen[document.id]}); the first one is kept",
-                    document.id,
-                ))
+                results.append(
+                    _failed(
+                        origin_name,
+                        f"duplicate id {document.id!r} in this batch "
+                        f"(first seen in {seen[document.id]}); the first one is kept",
+                        document.id,
+                    )
+                )
                 continue
             seen[document.id] = origin_name
             if writer.status(document) is IngestStatus.UNCHANGED:
-                results.append(IngestResult(
-                    origin=origin_name, id=document.id, status=IngestStatus.UNCHANGED,
-                    warnings=warnings,
-                ))
+                results.append(
+                    IngestResult(
+                        origin=origin_name,
+                        id=document.id,
+                        status=IngestStatus.UNCHANGED,
+                        warnings=warnings,
+                    )
+                )
                 continue
             group.append(_Pending(document, origin, warnings, self.chunker.split(document.text)))
             if sum(len(pending.spans) for pending in group) >= EMBED_GROUP_CHUNKS:
@@ -118,10 +125,15 @@ class Indexer:
                 pending.document, pending.origin, pending.spans, vectors[offset : offset + count]
             )
             offset += count
-            results.append(IngestResult(
-                origin=pending.origin or pending.document.id, id=pending.document.id,
-                status=status, warnings=pending.warnings, chunks=count,
-            ))
+            results.append(
+                IngestResult(
+                    origin=pending.origin or pending.document.id,
+                    id=pending.document.id,
+                    status=status,
+                    warnings=pending.warnings,
+                    chunks=count,
+                )
+            )
         return results
 
     def _read_paths(self, paths: Iterable[Path]) -> Iterator[_Item]:
@@ -145,7 +157,10 @@ class Indexer:
 
     def _progress(self, items: Iterable, description: str, unit: str) -> Iterable:
         return tqdm(
-            items, desc=description, unit=unit, delay=PROGRESS_DELAY_S,
+            items,
+            desc=description,
+            unit=unit,
+            delay=PROGRESS_DELAY_S,
             disable=True if not self.progress else None,
         )
 

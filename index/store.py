@@ -106,9 +106,7 @@ class Snapshot:
 class Writer:
     """Changes for the next generation; published when the `IndexStore.writer` block ends."""
 
-    def __init__(
-        self, store: "IndexStore", base: Manifest | None, rebuild: bool
-    ) -> None:
+    def __init__(self, store: "IndexStore", base: Manifest | None, rebuild: bool) -> None:
         self._store = store
         self._base = base
         self._rebuild = rebuild
