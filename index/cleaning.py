@@ -6,6 +6,7 @@ changes text lives here, and the evaluation cleans gold quotes with `clean_fragm
 
 import datetime as dt
 import html
+import itertools
 import re
 import unicodedata
 from pathlib import Path
@@ -36,10 +37,12 @@ _SPACE_AROUND_NEWLINE = re.compile(r" ?\n ?")
 _MANY_NEWLINES = re.compile(r"\n{3,}")
 _DATE_MARKER = re.compile(r"^date (\d{4}-\d{2}-\d{2})(?: |\n|$)")
 _DATELINE = re.compile(
-    r"^(?:published|posted|updated|dated)(?: on)?[:\s]+(.{6,40}?)(?:\s+(?:by|—|–|-|\|)\s.*)?$",
+    r"^(?:published|posted|updated|dated)(?: on)?[:\s]+(?P<date>.{6,40}?)"
+    r"(?:\s+(?:by|—|–|-|\|)\s+(?P<source>.{2,80}))?$",
     re.IGNORECASE,
 )
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}")
+_SENTENCE_END = re.compile(r"[.!?:;][\"'”’)\]]?$")
 _FIRST_SENTENCE = re.compile(r"^(.+?[.!?])(?=\s|$)")
 
 
@@ -50,7 +53,8 @@ def clean(raw: RawDocument) -> tuple[Document, list[str]]:
     text, marker_date = _strip_date_marker(text)
     if not text:
         raise LoadError(raw.origin, "no text left after cleaning")
-    date_text = raw.date or found.get("date") or marker_date or _find_dateline(text)
+    dateline = _find_dateline(text)
+    date_text = raw.date or found.get("date") or marker_date or dateline.get("date")
     date = parse_publication_date(date_text) if date_text else None
     warnings = list(raw.warnings)
     if date_text and date is None:
@@ -60,7 +64,7 @@ def clean(raw: RawDocument) -> tuple[Document, list[str]]:
             id=check_document_id(raw.id or found.get("id") or Path(raw.origin).stem),
             title=_first_text(raw.title, found.get("title")) or headline_from_text(text),
             date=date,
-            source=_first_text(raw.source, found.get("source")),
+            source=_first_text(raw.source, found.get("source"), dateline.get("source")),
             url=_first_text(raw.url, found.get("url")),
             text=text,
             metadata={**found.get("metadata", {}), **raw.metadata, "format": raw.format},
@@ -140,17 +144,43 @@ def _strip_date_marker(text: str) -> tuple[str, str | None]:
     return text[match.end() :].lstrip(), match.group(1)
 
 
-def _find_dateline(text: str) -> str | None:
-    """The date of a "Published 4 November 2025 by ..." line near the top, if any."""
+def _find_dateline(text: str) -> dict[str, str]:
+    """Date and source of a "Published 4 November 2025 by The Times" line near the top."""
     for line in text.split("\n", 4)[:4]:
         match = _DATELINE.match(line.strip())
         if match:
-            return match.group(1)
-    return None
+            return {key: value for key, value in match.groupdict().items() if value}
+    return {}
 
 
 def _extract_plain(content: str) -> tuple[str, dict[str, Any]]:
     return clean_fragment(content), {}
+
+
+def _extract_pdf(content: str) -> tuple[str, dict[str, Any]]:
+    pages = content.split("\n\n")
+    return clean_fragment("\n\n".join(unwrap_lines(page) for page in pages)), {}
+
+
+def unwrap_lines(page: str) -> str:
+    """Join the lines a PDF wrapped inside sentences; keep short lines and sentence ends.
+
+    A break is a wrap when the next line goes on in lower case, or when the line is nearly
+    as long as the page's longest and does not end a sentence.
+    """
+    lines = [line.strip() for line in page.split("\n")]
+    widest = max((len(line) for line in lines), default=0)
+    joined = lines[0] if lines else ""
+    for previous, line in itertools.pairwise(lines):
+        continues = line[:1].islower()
+        full = len(previous) >= 0.7 * widest and not _SENTENCE_END.search(previous)
+        if continues and previous.endswith("-") and previous[-2:-1].isalpha():
+            joined = joined[:-1] + line
+        elif continues or full:
+            joined += " " + line
+        else:
+            joined += "\n" + line
+    return joined
 
 
 def _extract_html(content: str) -> tuple[str, dict[str, Any]]:
@@ -231,7 +261,7 @@ def _json_safe(value: Any) -> Any:
 _EXTRACTORS = {
     "txt": _extract_plain,
     "jsonl": _extract_plain,
-    "pdf": _extract_plain,
+    "pdf": _extract_pdf,
     "html": _extract_html,
     "md": _extract_markdown,
 }

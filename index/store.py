@@ -143,7 +143,7 @@ class Writer:
                 connection, document, origin, spans, self.generation
             )
         if stored is not None:
-            index.remove(stored.chunk_ids)
+            self._remove_vectors(stored.chunk_ids)
         index.add(vectors, chunk_ids)
         self.changed = True
         return status
@@ -155,10 +155,16 @@ class Writer:
             return IngestStatus.NOT_FOUND
         with database.transaction() as connection:
             database.remove_document(connection, stored, self.generation)
-        if self._base is not None:
-            self._vector_index(self._base.embedding.dimension).remove(stored.chunk_ids)
+        self._remove_vectors(stored.chunk_ids)
         self.changed = True
         return IngestStatus.REMOVED
+
+    def _remove_vectors(self, chunk_ids: list[int]) -> None:
+        if self._vectors is None:
+            if self._base is None or self._rebuild:
+                return  # no vector of these chunks was ever loaded or added
+            self._vector_index(self._base.embedding.dimension)
+        self._vectors.remove(chunk_ids)
 
     def documents_to_rebuild(self) -> Iterator[Document]:
         """Every document of the base generation, for re-chunking and re-embedding."""
