@@ -96,7 +96,15 @@ def decode_bytes(data: bytes, origin: str) -> tuple[str, tuple[str, ...]]:
     best = from_bytes(data).best()
     if best is None:
         raise LoadError(origin, "not valid UTF-8 and no other text encoding fits")
-    return str(best), (f"not valid UTF-8; decoded as {best.encoding}",)
+    encoding = best.encoding
+    # Short Latin texts fit several single-byte code pages equally well; like browsers,
+    # prefer windows-1252, the usual one for English news, when it decodes the bytes.
+    if encoding.startswith(("cp125", "latin", "iso8859")):
+        try:
+            return data.decode("cp1252"), ("not valid UTF-8; decoded as cp1252",)
+        except UnicodeDecodeError:
+            pass
+    return str(best), (f"not valid UTF-8; decoded as {encoding}",)
 
 
 def _load_pdf(path: Path) -> RawDocument:
