@@ -34,13 +34,30 @@ class Chunker:
 
     def split(self, text: str) -> list[TextSpan]:
         spans: list[TextSpan] = []
-        search_from = 0
         for piece in self._splitter.split_text(text):
-            # Each chunk starts after the previous one's start; the first match from there
-            # is the chunk itself (or an identical slice, which has the same text).
-            start = text.find(piece, search_from)
-            if start < 0:
-                raise RuntimeError(f"chunk is not a slice of the text: {piece[:60]!r}")
-            spans.append(TextSpan(start=start, end=start + len(piece), text=piece))
-            search_from = start + 1
+            start = self._locate(text, piece, spans[-1] if spans else None)
+            span = TextSpan(start=start, end=start + len(piece), text=piece)
+            if not spans or span.end > spans[-1].end:
+                spans.append(span)
         return spans
+
+    def _locate(self, text: str, piece: str, previous: TextSpan | None) -> int:
+        """The offset of `piece`, the chunk that follows `previous`.
+
+        The splitter carries at most `overlap` characters of a chunk into the next one and
+        each chunk reaches past the previous one's end, so the search starts at the first
+        offset that satisfies both. That finds the chunk itself even when its text also
+        occurs earlier, as repeated paragraphs, pull quotes and lone "." lines do.
+        """
+        if previous is None:
+            return self._find(text, piece, 0)
+        earliest = max(previous.start, previous.end - self.overlap)
+        start = text.find(piece, max(earliest, previous.end - len(piece) + 1))
+        return start if start >= 0 else self._find(text, piece, earliest)
+
+    @staticmethod
+    def _find(text: str, piece: str, earliest: int) -> int:
+        start = text.find(piece, earliest)
+        if start < 0:
+            raise RuntimeError(f"chunk is not a slice of the text: {piece[:60]!r}")
+        return start

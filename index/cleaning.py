@@ -29,7 +29,22 @@ _INLINE_TAG = re.compile(
     re.IGNORECASE,
 )
 _ENTITY = re.compile(r"&(?:#\d{1,7}|#x[0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
-_BLOCK_TAGS = ("p", "div", "li", "blockquote", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "table")
+_LINE_BREAK_TAG = re.compile(r"<br\s*/?>", re.IGNORECASE)
+_BLOCK_END_TAG = re.compile(r"</(?:p|div|li|blockquote|h[1-6]|tr|table)\s*>", re.IGNORECASE)
+_PAGE_FURNITURE = [
+    "script",
+    "style",
+    "noscript",
+    "template",
+    "nav",
+    "header",
+    "footer",
+    "aside",
+    "form",
+    "iframe",
+    "svg",
+    "button",
+]
 _INVISIBLE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff]")
 _SPACES = re.compile(r"[^\S\n\u2028\u2029]+")
 _LINE_BREAKS = re.compile(r"[\u2028\u2029]")
@@ -43,7 +58,8 @@ _DATELINE = re.compile(
 )
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}")
 _SENTENCE_END = re.compile(r"[.!?:;][\"'”’)\]]?$")
-_FIRST_SENTENCE = re.compile(r"^(.+?[.!?])(?=\s|$)")
+# A sentence end is punctuation before a capitalised word; short pieces ("U.S.") go on.
+_FIRST_SENTENCE = re.compile(r"^(.{20,}?[.!?][\"'”’)]?)(?=\s+[A-Z0-9\"'“‘(]|$)")
 
 
 def clean(raw: RawDocument) -> tuple[Document, list[str]]:
@@ -87,16 +103,18 @@ def normalize_whitespace(text: str) -> str:
 
 
 def strip_inline_markup(text: str) -> str:
-    """Remove HTML tags that appear inside plain text and decode entities."""
+    """Remove HTML tags that appear inside plain text and decode entities.
+
+    Only tags with known HTML names are removed, by pattern rather than by an HTML parser:
+    a parser would also take a stray "<" in the prose ("if x<y and <i>z</i>") for markup
+    and drop the words after it. Whole pages go through trafilatura instead.
+    """
     if _INLINE_TAG.search(text):
-        soup = BeautifulSoup(text, "html.parser")
-        for br in soup.find_all("br"):
-            br.replace_with("\n")
-        for block in soup.find_all(_BLOCK_TAGS):
-            block.insert_after("\n\n")
-        return soup.get_text()
+        text = _LINE_BREAK_TAG.sub("\n", text)
+        text = _BLOCK_END_TAG.sub("\n\n", text)
+        text = _INLINE_TAG.sub("", text)
     if _ENTITY.search(text):
-        return html.unescape(text)
+        text = html.unescape(text)
     return text
 
 
@@ -107,8 +125,10 @@ def headline_from_text(text: str) -> str:
     headline = match.group(1) if match else first_line
     if len(headline) <= TITLE_MAX_CHARS:
         return headline
-    cut = headline[:TITLE_MAX_CHARS].rsplit(" ", 1)[0].rstrip(",;:-\u2013\u2014 ")
-    return cut + "…"
+    cut = headline[: TITLE_MAX_CHARS - 1]
+    if " " in cut:
+        cut = cut.rsplit(" ", 1)[0]
+    return cut.rstrip(",;:-\u2013\u2014 ") + "…"
 
 
 def parse_publication_date(value: str) -> dt.date | None:
@@ -148,7 +168,7 @@ def _find_dateline(text: str) -> dict[str, str]:
     """Date and source of a "Published 4 November 2025 by The Times" line near the top."""
     for line in text.split("\n", 4)[:4]:
         match = _DATELINE.match(line.strip())
-        if match:
+        if match and parse_publication_date(match.group("date")) is not None:
             return {key: value for key, value in match.groupdict().items() if value}
     return {}
 
@@ -188,8 +208,7 @@ def _extract_html(content: str) -> tuple[str, dict[str, Any]]:
         content, with_metadata=True, favor_recall=True, include_comments=False, include_tables=True
     )
     if extracted is None or not (extracted.text or "").strip():
-        body = BeautifulSoup(content, "lxml").body
-        return clean_fragment(str(body) if body else ""), {}
+        return _page_text_without_furniture(content), {}
     found = {
         "title": extracted.title,
         "date": extracted.date,
@@ -198,6 +217,15 @@ def _extract_html(content: str) -> tuple[str, dict[str, Any]]:
         "metadata": {"author": extracted.author} if extracted.author else {},
     }
     return normalize_whitespace(extracted.text), found
+
+
+def _page_text_without_furniture(content: str) -> str:
+    """The text of a page trafilatura found no article in, without menus and scripts."""
+    soup = BeautifulSoup(content, "lxml")
+    for element in soup.find_all(_PAGE_FURNITURE):
+        element.decompose()
+    body = soup.body or soup
+    return normalize_whitespace(body.get_text("\n"))
 
 
 def _extract_markdown(content: str) -> tuple[str, dict[str, Any]]:

@@ -11,7 +11,6 @@ from pathlib import Path
 from charset_normalizer import from_bytes
 from pydantic import JsonValue
 from pypdf import PdfReader
-from pypdf.errors import PyPdfError
 
 from index.models import RawDocument, SourceFormat
 
@@ -115,8 +114,11 @@ def _load_pdf(path: Path) -> RawDocument:
             raise LoadError(origin, "encrypted PDF")
         pages = [page.extract_text() or "" for page in reader.pages]
         title = reader.metadata.title if reader.metadata else None
-    except (PyPdfError, ValueError, KeyError, TypeError) as error:
-        raise LoadError(origin, f"broken PDF: {error}") from error
+    except LoadError:
+        raise
+    except Exception as error:  # pypdf raises many kinds on malformed files, not just its own
+        reason = str(error) or type(error).__name__
+        raise LoadError(origin, f"broken PDF: {reason}") from error
     content = "\n\n".join(page.strip() for page in pages if page.strip())
     if not content:
         raise LoadError(origin, "PDF has no extractable text (scanned images?)")

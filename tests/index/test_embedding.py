@@ -1,0 +1,97 @@
+"""Tests of index/embedding.py with the real packaged model (loaded once for the module)."""
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from index.embedding import (
+    PACKAGED_MODELS,
+    Embedder,
+    ModelNotFoundError,
+    get_embedder,
+    resolve_model_path,
+)
+
+MODEL = "sentence-transformers/all-MiniLM-L6-v2"
+DIMENSION = 384
+
+
+@pytest.fixture(scope="module")
+def embedder() -> Embedder:
+    return get_embedder(MODEL)
+
+
+def _cosine(a: np.ndarray, b: np.ndarray) -> float:
+    return float(np.dot(a, b) / (np.linalg.norm(a) * np.linalg.norm(b)))
+
+
+def test_embeddings_have_one_normalised_float32_row_per_text(embedder: Embedder) -> None:
+    vectors = embedder.embed(["The ferry left at dawn.", "Rates rose.", "Ein Satz."])
+    assert embedder.dimension == DIMENSION
+    assert vectors.shape == (3, DIMENSION)
+    assert vectors.dtype == np.float32
+    np.testing.assert_allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-5)
+
+
+def test_similar_sentences_score_higher_than_unrelated_ones(embedder: Embedder) -> None:
+    cat, rug, rates = embedder.embed(
+        [
+            "The cat sat on the mat.",
+            "A cat was sitting on a rug.",
+            "The central bank raised interest rates sharply.",
+        ]
+    )
+    assert _cosine(cat, rug) > _cosine(cat, rates) + 0.3
+    assert _cosine(rug, cat) > _cosine(rug, rates) + 0.3
+
+
+def test_batches_larger_than_one_step_keep_their_order(
+    embedder: Embedder, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(embedder, "batch_size", 2)  # one step is 16 texts
+    texts = [f"Ferry number {n} left the harbour." for n in range(18)]
+    together = embedder.embed(texts, progress=False)
+    alone = embedder.embed([texts[17]], progress=False)[0]
+    np.testing.assert_allclose(together[17], alone, atol=1e-5)
+    assert not np.allclose(together[16], together[17])
+
+
+def test_empty_list_gives_an_empty_matrix(embedder: Embedder) -> None:
+    vectors = embedder.embed([])
+    assert vectors.shape == (0, DIMENSION)
+    assert vectors.dtype == np.float32
+
+
+def test_query_embedding_is_one_vector_equal_to_the_batch_row(embedder: Embedder) -> None:
+    query = embedder.embed_query("When will the ferries run?")
+    assert query.shape == (DIMENSION,)
+    row = embedder.embed(["When will the ferries run?", "Something else."])[0]
+    np.testing.assert_allclose(query, row, atol=1e-5)
+
+
+def test_get_embedder_returns_the_same_instance(embedder: Embedder) -> None:
+    assert get_embedder(MODEL) is embedder
+
+
+def test_packaged_name_resolves_to_a_model_folder() -> None:
+    folder = resolve_model_path(MODEL)
+    assert MODEL in PACKAGED_MODELS
+    assert folder.is_dir()
+    assert (folder / "config.json").is_file() or (folder / "modules.json").is_file()
+
+
+def test_unknown_name_raises_model_not_found() -> None:
+    with pytest.raises(ModelNotFoundError, match="no-such/model"):
+        resolve_model_path("no-such/model")
+
+
+def test_folder_without_a_model_raises_model_not_found(tmp_path: Path) -> None:
+    with pytest.raises(ModelNotFoundError):
+        resolve_model_path(str(tmp_path))
+
+
+@pytest.mark.parametrize("marker", ["config.json", "modules.json"])
+def test_model_folder_path_resolves_to_itself(tmp_path: Path, marker: str) -> None:
+    (tmp_path / marker).write_text("{}")
+    assert resolve_model_path(str(tmp_path)) == tmp_path
