@@ -99,15 +99,7 @@ class Database:
     # Reads, as of one generation
 
     def find_document(self, doc_id: str, gen: int) -> StoredDocument | None:
-        row = (
-            self._connection()
-            .execute(
-                f"SELECT d.key, d.id, d.content_hash, d.added_gen FROM documents d "
-                f"WHERE d.id = :id AND {_VISIBLE}",
-                {"id": doc_id, "gen": gen},
-            )
-            .fetchone()
-        )
+        row = self._visible_row(doc_id, gen, "d.key, d.id, d.content_hash, d.added_gen")
         if row is None:
             return None
         chunk_ids = [
@@ -121,18 +113,21 @@ class Database:
         )
 
     def get_document(self, doc_id: str, gen: int) -> Document | None:
-        row = (
+        row = self._visible_row(doc_id, gen, f"{_DOCUMENT_COLUMNS}, d.text, d.metadata")
+        if row is None:
+            return None
+        return Document(**{**dict(row), "metadata": json.loads(row["metadata"])})
+
+    def _visible_row(self, doc_id: str, gen: int, columns: str) -> sqlite3.Row | None:
+        """The columns of the one row of `doc_id` that generation `gen` sees, if any."""
+        return (
             self._connection()
             .execute(
-                f"SELECT {_DOCUMENT_COLUMNS}, d.text, d.metadata FROM documents d "
-                f"WHERE d.id = :id AND {_VISIBLE}",
+                f"SELECT {columns} FROM documents d WHERE d.id = :id AND {_VISIBLE}",
                 {"id": doc_id, "gen": gen},
             )
             .fetchone()
         )
-        if row is None:
-            return None
-        return Document(**{**dict(row), "metadata": json.loads(row["metadata"])})
 
     def list_documents(
         self, gen: int, limit: int | None = None, offset: int = 0
