@@ -154,6 +154,18 @@ class Database:
         by_id = {row["id"]: Chunk(**dict(row)) for row in rows}
         return [by_id[i] for i in chunk_ids if i in by_id]
 
+    def get_summaries(self, doc_ids: list[str], gen: int) -> dict[str, DocumentSummary]:
+        """Metadata (no text) of the visible documents among `doc_ids`."""
+        if not doc_ids:
+            return {}
+        placeholders = ",".join("?" * len(doc_ids))
+        rows = self._connection().execute(
+            f"SELECT {_DOCUMENT_COLUMNS} FROM documents d WHERE d.id IN ({placeholders}) AND "
+            f"d.added_gen <= ? AND (d.removed_gen IS NULL OR d.removed_gen > ?)",
+            [*doc_ids, gen, gen],
+        )
+        return {row["id"]: DocumentSummary(**dict(row)) for row in rows}
+
     def iter_chunk_texts(self, gen: int) -> Iterator[tuple[int, str]]:
         rows = self._connection().execute(
             f"SELECT c.id, c.text FROM chunks c JOIN documents d ON d.key = c.doc_key "

@@ -22,8 +22,8 @@ class IndexSettings(BaseSettings):
     )
     embed_batch_size: int = Field(default=64, ge=1, le=4096)
     # Chosen by measuring doc-hit@5 on ../shared/eval/dev (see README, "Chunking").
-    chunk_size: int = Field(default=800, ge=100, le=20_000)
-    chunk_overlap: int = Field(default=120, ge=0)
+    chunk_size: int = Field(default=500, ge=100, le=20_000)
+    chunk_overlap: int = Field(default=75, ge=0)
     max_document_bytes: int = Field(default=10_000_000, ge=1)
     # Generations kept on disk: readers that opened an older one can finish their work.
     keep_generations: int = Field(default=3, ge=2, le=100)

@@ -63,6 +63,9 @@ class Snapshot:
     def chunks(self, chunk_ids: list[int]) -> list[Chunk]:
         return self._database.get_chunks(chunk_ids, self.generation)
 
+    def summaries(self, doc_ids: list[str]) -> dict[str, DocumentSummary]:
+        return self._database.get_summaries(doc_ids, self.generation)
+
     def document(self, doc_id: str) -> Document | None:
         return self._database.get_document(doc_id, self.generation)
 

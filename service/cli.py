@@ -1,8 +1,17 @@
 """The `citeqa` command: one entry point for every part of citeqa."""
 
-import typer
+import datetime as dt
+from pathlib import Path
+from typing import Annotated, Any
 
+import typer
+from pydantic import ValidationError
+
+from eval.cli import app as eval_app
+from index.cli import EXIT_USAGE, AsJson, IndexDir, fail, open_store
 from index.cli import app as index_app
+from service.models import Answer, Question
+from service.settings import Settings
 
 app = typer.Typer(
     help="citeqa: answers from your documents, with citations you can check.",
@@ -10,8 +19,80 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 app.add_typer(index_app, name="index")
+app.add_typer(eval_app, name="eval")
 
 
-@app.callback()
-def main() -> None:
-    """citeqa: answers from your documents, with citations you can check."""
+def load_settings(index_dir: Path | None = None, **overrides: Any) -> Settings:
+    """Service settings from the environment, with command-line values on top."""
+    values = {key: value for key, value in overrides.items() if value is not None}
+    if index_dir:
+        values["index_dir"] = index_dir
+    try:
+        return Settings(**values)
+    except ValidationError as error:
+        fail(EXIT_USAGE, f"invalid settings: {error}")
+
+
+@app.command()
+def ask(
+    question: Annotated[str, typer.Argument(help="The question, in quotes.")],
+    question_date: Annotated[
+        dt.datetime | None,
+        typer.Option(formats=["%Y-%m-%d"], help="Leave out documents published after it."),
+    ] = None,
+    top_k: Annotated[int | None, typer.Option(min=1, max=50, help="Passages to use.")] = None,
+    index_dir: IndexDir = None,
+    as_json: AsJson = False,
+) -> None:
+    """Answer a question from the indexed documents, with numbered citations."""
+    from service.qa import QAService, QuestionError  # loads the model: only when asking
+
+    settings = load_settings(index_dir)
+    try:
+        request = Question(
+            question=question,
+            question_date=question_date.date() if question_date else None,
+            top_k=top_k,
+        )
+    except ValidationError as error:
+        fail(EXIT_USAGE, f"invalid question: {error}")
+    with open_store(settings.index_dir) as store:
+        try:
+            answer = QAService(settings, store).ask(request)
+        except QuestionError as error:
+            fail(EXIT_USAGE, str(error))
+    if as_json:
+        typer.echo(answer.model_dump_json(indent=2))
+    else:
+        typer.echo(render_answer(answer))
+
+
+def render_answer(answer: Answer) -> str:
+    """The answer as a reader sees it in a terminal: answer, quote, numbered sources."""
+    if answer.answer is None:
+        lines = [f"Not found in the documents: {answer.reason}"]
+        if answer.passages:
+            lines.append("Closest passages:")
+            lines += [
+                f"  - {p.title} ({p.date or 'undated'}): {p.text[:160]}…"
+                for p in answer.passages[:3]
+            ]
+        return "\n".join(lines)
+    markers = " ".join(f"[{c.n}]" for c in answer.citations)
+    lines = [f"{answer.answer} {markers}  (confidence {answer.confidence:.2f})"]
+    if answer.normalized:
+        lines.append(f"  = {answer.normalized}")
+    if answer.quote and answer.quote != answer.answer:
+        lines.append(f"  “{answer.quote}”")
+    for citation in answer.citations:
+        where = ", ".join(str(v) for v in (citation.source, citation.date) if v) or "undated"
+        lines.append(
+            f"[{citation.n}] {citation.title} — {where} — {citation.doc_id} "
+            f"chars {citation.answer_start}–{citation.answer_end}"
+        )
+    for alternative in answer.alternatives:
+        lines.append(
+            f"Other source ({alternative.date or 'undated'}, {alternative.citation.doc_id}): "
+            f"{alternative.answer}"
+        )
+    return "\n".join(lines)

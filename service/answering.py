@@ -1,0 +1,134 @@
+"""Answerers: from a question and its passages to located findings, or a reason to abstain.
+
+`SentenceAnswerer` is the first answerer: the passage sentence that best matches the
+question is both the answer and its quote. Typed extraction replaces it behind the same
+`Answerer` interface.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Protocol
+
+import numpy as np
+
+from index.lexical import tokenize
+from service.models import Finding, Passage
+from service.sentences import sentence_spans
+
+# How much each signal counts in a sentence's score (tuned on ../shared/eval/dev).
+SEMANTIC_WEIGHT = 0.55
+OVERLAP_WEIGHT = 0.35
+PASSAGE_RANK_WEIGHT = 0.10
+MAX_ALTERNATIVES = 2
+
+
+@dataclass
+class Decision:
+    """The best finding (None to abstain), other answers from other documents, and why."""
+
+    best: Finding | None
+    confidence: float
+    alternatives: list[Finding] = field(default_factory=list)
+    reason: str | None = None
+
+
+class Answerer(Protocol):
+    name: str
+
+    def answer(self, question: str, passages: list[Passage], threshold: float) -> Decision: ...
+
+
+@dataclass(frozen=True)
+class _Sentence:
+    passage: Passage
+    rank: int
+    start: int
+    end: int
+
+    @property
+    def text(self) -> str:
+        offset = self.passage.start
+        return self.passage.text[self.start - offset : self.end - offset]
+
+
+class SentenceAnswerer:
+    """The sentence that best matches the question, by meaning and shared terms."""
+
+    name = "sentence"
+
+    def __init__(self, embed: Callable[[list[str]], np.ndarray]) -> None:
+        self._embed = embed
+
+    def answer(self, question: str, passages: list[Passage], threshold: float) -> Decision:
+        sentences = _sentences(passages)
+        if not sentences:
+            return Decision(None, 0.0, reason="no passage in the index matches the question")
+        scores = self._score(question, sentences)
+        order = np.argsort(-scores)
+        findings = [_finding(sentences[i], float(scores[i])) for i in order]
+        best = findings[0]
+        if best.score < threshold:
+            return Decision(
+                None,
+                best.score,
+                reason=(
+                    f"no sentence in the documents answers the question well enough "
+                    f"(best match {best.score:.2f}, below the threshold {threshold:.2f})"
+                ),
+            )
+        return Decision(best, best.score, _alternatives(findings, threshold))
+
+    def _score(self, question: str, sentences: list[_Sentence]) -> np.ndarray:
+        texts = [sentence.text for sentence in sentences]
+        vectors = self._embed([question, *texts])
+        semantic = np.clip(vectors[1:] @ vectors[0], 0.0, 1.0)
+        overlap = np.array([term_overlap(question, text) for text in texts])
+        prior = np.array([1.0 / sentence.rank for sentence in sentences])
+        return SEMANTIC_WEIGHT * semantic + OVERLAP_WEIGHT * overlap + PASSAGE_RANK_WEIGHT * prior
+
+
+def term_overlap(question: str, text: str) -> float:
+    """The share of the question's content terms (stemmed, no stopwords) found in `text`."""
+    wanted = set(tokenize([question])[0])
+    if not wanted:
+        return 0.0
+    return len(wanted & set(tokenize([text])[0])) / len(wanted)
+
+
+def _sentences(passages: list[Passage]) -> list[_Sentence]:
+    seen: set[tuple[str, int, int]] = set()
+    sentences = []
+    for rank, passage in enumerate(passages, start=1):
+        for start, end in sentence_spans(passage.text):
+            key = (passage.doc_id, passage.start + start, passage.start + end)
+            if key not in seen:  # overlapping chunks repeat sentences
+                seen.add(key)
+                sentences.append(_Sentence(passage, rank, key[1], key[2]))
+    return sentences
+
+
+def _finding(sentence: _Sentence, score: float) -> Finding:
+    text = sentence.text
+    return Finding(
+        answer=text,
+        quote=text,
+        passage=sentence.passage,
+        quote_start=sentence.start,
+        quote_end=sentence.end,
+        answer_start=sentence.start,
+        answer_end=sentence.end,
+        score=min(max(score, 0.0), 1.0),
+    )
+
+
+def _alternatives(findings: list[Finding], threshold: float) -> list[Finding]:
+    """The best finding of each other document that also clears the threshold."""
+    seen = {findings[0].passage.doc_id}
+    alternatives = []
+    for finding in findings[1:]:
+        if finding.score < threshold or len(alternatives) == MAX_ALTERNATIVES:
+            break
+        if finding.passage.doc_id not in seen:
+            seen.add(finding.passage.doc_id)
+            alternatives.append(finding)
+    return alternatives

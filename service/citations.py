@@ -1,0 +1,62 @@
+"""Citations, verified against the stored text before any answer leaves citeqa."""
+
+from collections.abc import Callable
+
+from index.models import Document
+from service.models import Citation, Finding
+
+
+class CitationError(ValueError):
+    """A finding whose offsets do not hold its text in the cited document."""
+
+
+def verify(finding: Finding, document: Document | None) -> None:
+    """Raise CitationError unless the answer and quote stand exactly where they say."""
+    if document is None:
+        raise CitationError(f"document {finding.passage.doc_id!r} is not in the index")
+    text = document.text
+    if not (
+        0 <= finding.quote_start <= finding.answer_start
+        and finding.answer_start < finding.answer_end <= finding.quote_end <= len(text)
+    ):
+        raise CitationError(f"answer span is not inside its quote in {document.id!r}")
+    if text[finding.answer_start : finding.answer_end] != finding.answer:
+        raise CitationError(f"answer text differs from {document.id!r} at its offsets")
+    if text[finding.quote_start : finding.quote_end] != finding.quote:
+        raise CitationError(f"quote differs from {document.id!r} at its offsets")
+
+
+def cite(finding: Finding, n: int, document: Document | None) -> Citation:
+    """The numbered citation of a finding, after verifying it."""
+    verify(finding, document)
+    passage = finding.passage
+    return Citation(
+        n=n,
+        doc_id=passage.doc_id,
+        title=passage.title,
+        date=passage.date,
+        source=passage.source,
+        url=passage.url,
+        chunk_id=passage.chunk_id,
+        quote_start=finding.quote_start,
+        quote_end=finding.quote_end,
+        answer_start=finding.answer_start,
+        answer_end=finding.answer_end,
+    )
+
+
+def cite_all(
+    findings: list[Finding], lookup: Callable[[str], Document | None]
+) -> list[tuple[Finding, Citation]]:
+    """Verified citations numbered from 1, leaving out the findings that fail verification."""
+    documents: dict[str, Document | None] = {}
+    cited: list[tuple[Finding, Citation]] = []
+    for finding in findings:
+        doc_id = finding.passage.doc_id
+        if doc_id not in documents:
+            documents[doc_id] = lookup(doc_id)
+        try:
+            cited.append((finding, cite(finding, len(cited) + 1, documents[doc_id])))
+        except CitationError:
+            continue
+    return cited

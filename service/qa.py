@@ -1,0 +1,96 @@
+"""Question → retrieval → answerer → verified citations → Answer, over the live index."""
+
+import threading
+
+from index import generations
+from index.embedding import get_embedder
+from index.store import IndexStore, Snapshot
+from service.answering import Answerer, Decision, SentenceAnswerer
+from service.citations import cite_all
+from service.models import Alternative, Answer, Question
+from service.retrieval import HYBRID, RetrievalMode, Retriever
+from service.settings import Settings
+
+
+class QuestionError(ValueError):
+    """A question citeqa will not take (too long, empty); the message says why."""
+
+
+class QAService:
+    """Answers questions from the published index generation, following new ones."""
+
+    def __init__(
+        self, settings: Settings, store: IndexStore | None = None, answerer: Answerer | None = None
+    ) -> None:
+        self.settings = settings
+        self.store = store or IndexStore(settings)
+        embedder = get_embedder(settings.embedding_model, settings.embed_batch_size)
+        self.retriever = Retriever(settings, embedder.embed_query)
+        self.answerer = answerer or SentenceAnswerer(lambda texts: embedder.embed(texts, False))
+        self._snapshot: Snapshot | None = None
+        self._lock = threading.Lock()
+
+    def snapshot(self) -> Snapshot:
+        """The published generation; a new one is opened once a writer has published it."""
+        with self._lock:
+            current = generations.read_current(self.store.root)
+            if self._snapshot is None or self._snapshot.generation != current:
+                snapshot = self.store.snapshot()
+                _ = snapshot.vectors, snapshot.lexical  # load now, not inside a request
+                self._snapshot = snapshot
+            return self._snapshot
+
+    def ask(self, question: Question, mode: RetrievalMode = HYBRID) -> Answer:
+        text = question.question.strip()
+        if not text:
+            raise QuestionError("the question is empty")
+        if len(text) > self.settings.max_question_chars:
+            raise QuestionError(
+                f"the question has {len(text)} characters, more than the limit of "
+                f"{self.settings.max_question_chars}"
+            )
+        snapshot = self.snapshot()
+        passages = self.retriever.retrieve(
+            snapshot, text, question.filters, question.question_date, question.top_k, mode
+        )
+        decision = self.answerer.answer(text, passages, self.settings.answer_threshold)
+        return self._answer(text, snapshot, passages, decision)
+
+    def _answer(self, text: str, snapshot: Snapshot, passages, decision: Decision) -> Answer:
+        base = {
+            "question": text,
+            "passages": passages,
+            "answerer": self.answerer.name,
+            "generation": snapshot.generation,
+        }
+        if decision.best is None:
+            return Answer(
+                answer=None, confidence=decision.confidence, reason=decision.reason, **base
+            )
+        cited = cite_all([decision.best, *decision.alternatives], snapshot.document)
+        if not cited or cited[0][0] is not decision.best:
+            return Answer(
+                answer=None,
+                confidence=0.0,
+                reason="the best answer's citation could not be verified against the stored text",
+                **base,
+            )
+        best, citation = cited[0]
+        return Answer(
+            answer=best.answer,
+            normalized=best.normalized,
+            confidence=decision.confidence,
+            quote=best.quote,
+            citations=[citation],
+            alternatives=[
+                Alternative(
+                    answer=finding.answer,
+                    normalized=finding.normalized,
+                    quote=finding.quote,
+                    date=finding.passage.date,
+                    citation=alternative_citation,
+                )
+                for finding, alternative_citation in cited[1:]
+            ],
+            **base,
+        )

@@ -1,0 +1,140 @@
+"""Hybrid retrieval: dense (FAISS) and lexical (BM25) rankings fused by reciprocal rank.
+
+Filters (publication dates, sources, document ids, and the question's own date) are applied
+to the candidates of both rankings before fusion; when they leave too few, more candidates
+are fetched until the index has no more to give.
+"""
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+from index.models import Chunk, DocumentSummary
+from index.store import Snapshot
+from service.models import Filters, Passage, PassageScores
+from service.settings import Settings
+
+
+@dataclass(frozen=True)
+class RetrievalMode:
+    """Which rankings take part; the evaluation compares dense, lexical and hybrid."""
+
+    dense: bool = True
+    lexical: bool = True
+
+
+HYBRID = RetrievalMode()
+DENSE_ONLY = RetrievalMode(lexical=False)
+LEXICAL_ONLY = RetrievalMode(dense=False)
+
+
+def admits(summary: DocumentSummary, filters: Filters, question_date: dt.date | None) -> bool:
+    """Whether a document may answer a question with these filters and this date."""
+    date = summary.date
+    if question_date and date and date > question_date:
+        return False
+    if (filters.date_from or filters.date_to) and date is None:
+        return False
+    if filters.date_from and date < filters.date_from:
+        return False
+    if filters.date_to and date > filters.date_to:
+        return False
+    if filters.sources is not None:
+        wanted = {source.casefold() for source in filters.sources}
+        if (summary.source or "").casefold() not in wanted:
+            return False
+    return filters.doc_ids is None or summary.id in filters.doc_ids
+
+
+def reciprocal_rank_fusion(rankings: list[tuple[list[int], float]], k: int) -> dict[int, float]:
+    """Σ weight / (k + rank) over the rankings (rank 1 is the best) for every id."""
+    fused: dict[int, float] = {}
+    for ids, weight in rankings:
+        for rank, chunk_id in enumerate(ids, start=1):
+            fused[chunk_id] = fused.get(chunk_id, 0.0) + weight / (k + rank)
+    return fused
+
+
+class Retriever:
+    """Passages for a question from one snapshot of the index."""
+
+    def __init__(self, settings: Settings, embed_query: Callable[[str], np.ndarray]) -> None:
+        self.settings = settings
+        self._embed_query = embed_query
+
+    def retrieve(
+        self,
+        snapshot: Snapshot,
+        question: str,
+        filters: Filters | None = None,
+        question_date: dt.date | None = None,
+        top_k: int | None = None,
+        mode: RetrievalMode = HYBRID,
+    ) -> list[Passage]:
+        filters = filters or Filters()
+        top_k = top_k or self.settings.top_k
+        query_vector = self._embed_query(question) if mode.dense else None
+        total = snapshot.manifest.chunks if snapshot.manifest else 0
+        wanted = self.settings.candidates
+        while True:
+            dense = snapshot.search_dense(query_vector, wanted) if mode.dense else ([], [])
+            lexical = snapshot.search_lexical(question, wanted) if mode.lexical else ([], [])
+            passages = self._fuse(snapshot, dense, lexical, filters, question_date)
+            if len(passages) >= top_k or wanted >= total:
+                return passages[:top_k]
+            wanted *= 4
+
+    def _fuse(
+        self,
+        snapshot: Snapshot,
+        dense: tuple[list[int], list[float]],
+        lexical: tuple[list[int], list[float]],
+        filters: Filters,
+        question_date: dt.date | None,
+    ) -> list[Passage]:
+        chunks = {c.id: c for c in snapshot.chunks(list(dict.fromkeys(dense[0] + lexical[0])))}
+        summaries = snapshot.summaries(sorted({c.doc_id for c in chunks.values()}))
+        allowed = {
+            chunk_id
+            for chunk_id, chunk in chunks.items()
+            if chunk.doc_id in summaries and admits(summaries[chunk.doc_id], filters, question_date)
+        }
+        dense_scores = {i: s for i, s in zip(*dense, strict=True) if i in allowed}
+        lexical_scores = {i: s for i, s in zip(*lexical, strict=True) if i in allowed}
+        fused = reciprocal_rank_fusion(
+            [
+                (list(dense_scores), self.settings.dense_weight),
+                (list(lexical_scores), self.settings.lexical_weight),
+            ],
+            self.settings.rrf_k,
+        )
+        ranked = sorted(fused, key=lambda chunk_id: -fused[chunk_id])
+        return [
+            _passage(
+                chunks[chunk_id],
+                summaries[chunks[chunk_id].doc_id],
+                PassageScores(
+                    dense=dense_scores.get(chunk_id),
+                    lexical=lexical_scores.get(chunk_id),
+                    fused=fused[chunk_id],
+                ),
+            )
+            for chunk_id in ranked
+        ]
+
+
+def _passage(chunk: Chunk, summary: DocumentSummary, scores: PassageScores) -> Passage:
+    return Passage(
+        chunk_id=chunk.id,
+        doc_id=chunk.doc_id,
+        title=summary.title,
+        date=summary.date,
+        source=summary.source,
+        url=summary.url,
+        start=chunk.start,
+        end=chunk.end,
+        text=chunk.text,
+        scores=scores,
+    )
