@@ -23,6 +23,7 @@ from eval.runner import (
     results_of,
 )
 from index.cli import EXIT_USAGE, fail
+from service.retrieval import DENSE_ONLY, HYBRID, LEXICAL_ONLY
 from service.settings import Settings
 
 EXIT_BELOW_FLOOR = 4
@@ -47,6 +48,9 @@ def run(
     ] = None,
     out: Annotated[Path | None, typer.Option(help="Folder for results.json and report.md.")] = None,
     floors: Annotated[Path | None, typer.Option(help="floors.toml for the CI gate.")] = None,
+    retrieval: Annotated[
+        str, typer.Option(help="hybrid, dense or lexical (in-process only).")
+    ] = "hybrid",
     gate_name: Annotated[
         str | None, typer.Option("--gate", help="Table of the floors file to enforce.")
     ] = None,
@@ -56,6 +60,9 @@ def run(
         return
     if corpus is None or not qa:
         fail(EXIT_USAGE, "citeqa eval needs --corpus and --qa (or the `compare` command)")
+    modes = {"hybrid": HYBRID, "dense": DENSE_ONLY, "lexical": LEXICAL_ONLY}
+    if retrieval not in modes:
+        fail(EXIT_USAGE, f"--retrieval must be one of {', '.join(modes)}")
     if (floors is None) != (gate_name is None):
         fail(EXIT_USAGE, "--floors and --gate go together")
     progress = sys.stderr.isatty()
@@ -80,13 +87,14 @@ def run(
             typer.echo(f"warning: {failed} corpus inputs failed to load", err=True)
         service = QAService(settings, IndexStore(settings))
         snapshot = service.snapshot()
-        ask, lookup, target = service.ask, snapshot.document, "in-process"
+        mode = modes[retrieval]
+        ask, lookup, target = (lambda q: service.ask(q, mode)), snapshot.document, "in-process"
         generation, answerer = snapshot.generation, service.answerer.name
     records = evaluate(items, ask, lookup, progress)
     run_info = RunInfo(
         corpus=str(corpus),
         qa=[str(path) for path in qa],
-        target=target,
+        target=target if retrieval == "hybrid" else f"{target} ({retrieval} retrieval)",
         index_dir=str(settings.index_dir) if not url else None,
         generation=generation,
         answerer=answerer,
