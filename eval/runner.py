@@ -12,6 +12,7 @@ import httpx
 from pydantic import BaseModel
 from tqdm import tqdm
 
+import index as index_package
 from eval.gold import GoldItem
 from eval.scoring import ItemScores, Summary, score_item, summarize, summarize_by_type
 from index.loaders import LoadError, iter_input_files
@@ -65,9 +66,12 @@ def corpus_files(corpus: Path, exclude: list[Path]) -> list[Path]:
 
 
 def corpus_fingerprint(files: list[Path], settings: Settings) -> str:
+    """Identifies an index: the corpus bytes, the index settings and the indexing code."""
     digest = hashlib.sha256()
     for name in (settings.embedding_model, str(settings.chunk_size), str(settings.chunk_overlap)):
         digest.update(name.encode() + b"\0")
+    for source in sorted(Path(index_package.__file__).parent.glob("*.py")):
+        digest.update(source.read_bytes())
     for path in sorted(files):
         digest.update(path.name.encode() + b"\0")
         with path.open("rb") as handle:

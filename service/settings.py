@@ -15,7 +15,8 @@ class Settings(IndexSettings):
     rrf_k: int = Field(default=60, ge=1, description="Reciprocal rank fusion constant.")
     dense_weight: float = Field(default=1.0, ge=0)
     lexical_weight: float = Field(default=1.0, ge=0)
+    # Calibrated on ../shared/eval/dev with eval/calibrate.py (eval/results/calibration_*.txt).
     answer_threshold: float = Field(
-        default=0.35, ge=0, le=1, description="Below this confidence citeqa abstains."
+        default=0.48, ge=0, le=1, description="Below this confidence citeqa abstains."
     )
     max_question_chars: int = Field(default=1000, ge=10)

@@ -22,6 +22,7 @@ from service.settings import Settings
 BUDGET_QUESTION = "How many votes did the Veloria parliament pass the 2026 budget by?"
 METRO_QUESTION = "When will Line 3 of the Tessary metro reopen after the tunnel flooding?"
 UNDATED = "brask-court-dredging"
+FISHERIES = "halvik-fisheries-quota"
 
 
 def summary(
@@ -119,9 +120,8 @@ def test_reciprocal_rank_fusion_k_and_weights():
     assert reciprocal_rank_fusion([([7, 8], 0.0)], k=60) == {7: 0.0, 8: 0.0}
     assert reciprocal_rank_fusion([([], 1.0), ([], 1.0)], k=60) == {}
     # a lower k widens the gap between rank 1 and rank 2
-    low, high = reciprocal_rank_fusion([([1, 2], 1.0)], k=1), reciprocal_rank_fusion(
-        [([1, 2], 1.0)], k=100
-    )
+    low = reciprocal_rank_fusion([([1, 2], 1.0)], k=1)
+    high = reciprocal_rank_fusion([([1, 2], 1.0)], k=100)
     assert low[1] / low[2] > high[1] / high[2]
 
 
@@ -157,9 +157,7 @@ def test_the_right_document_ranks_first(retriever, snapshot, question, doc_id):
     check_passages_match_stored_text(snapshot, passages)
 
 
-def test_hybrid_scores_are_reciprocal_rank_fusion_of_both_rankings(
-    retriever, snapshot, embedder
-):
+def test_hybrid_scores_are_reciprocal_rank_fusion_of_both_rankings(retriever, snapshot, embedder):
     passages = retriever.retrieve(snapshot, METRO_QUESTION, top_k=10)
     fused = [p.scores.fused for p in passages]
     assert fused == sorted(fused, reverse=True)
@@ -225,22 +223,23 @@ def test_top_k_is_respected(retriever, snapshot):
 def test_doc_ids_filter_fetches_more_candidates_until_the_document_is_found(
     demo_settings, embedder, snapshot
 ):
-    """Asked about the Tessary metro but limited to the Brask article: the first 10
-    candidates of both rankings hold no Brask chunk, so the retriever must widen its search."""
+    """Asked about the Tessary metro but limited to the Halvik fisheries article: the first
+    10 candidates of both rankings hold no Halvik chunk, so the retriever must widen its search."""
     settings = Settings(index_dir=demo_settings.index_dir, candidates=10)
     retriever = Retriever(settings, embedder.embed_query)
-    document = snapshot.document(UNDATED)
-    brask_chunks = len(Chunker(settings.chunk_size, settings.chunk_overlap).split(document.text))
+    document = snapshot.document(FISHERIES)
+    chunker = Chunker(settings.chunk_size, settings.chunk_overlap)
+    fisheries_chunks = len(chunker.split(document.text))
     first_dense, _ = snapshot.search_dense(embedder.embed_query(METRO_QUESTION), 10)
     first_lexical, _ = snapshot.search_lexical(METRO_QUESTION, 10)
     first_docs = {c.doc_id for c in snapshot.chunks(first_dense + first_lexical)}
-    assert UNDATED not in first_docs  # precondition: the expansion loop is needed
+    assert FISHERIES not in first_docs  # precondition: the expansion loop is needed
 
     passages = retriever.retrieve(
-        snapshot, METRO_QUESTION, filters=Filters(doc_ids=[UNDATED]), top_k=20
+        snapshot, METRO_QUESTION, filters=Filters(doc_ids=[FISHERIES]), top_k=20
     )
-    assert {p.doc_id for p in passages} == {UNDATED}
-    assert len(passages) == brask_chunks
+    assert {p.doc_id for p in passages} == {FISHERIES}
+    assert len(passages) == fisheries_chunks
     check_passages_match_stored_text(snapshot, passages)
 
 
