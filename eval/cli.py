@@ -22,7 +22,7 @@ from eval.runner import (
     prepare_index,
     results_of,
 )
-from index.cli import EXIT_USAGE, fail
+from index.cli import EXIT_USAGE, build_settings, fail
 from service.retrieval import DENSE_ONLY, HYBRID, LEXICAL_ONLY
 from service.settings import Settings
 
@@ -72,7 +72,7 @@ def run(
     except (OSError, ValueError) as error:
         fail(EXIT_USAGE, str(error))
     started_at, started = dt.datetime.now(dt.UTC), time.perf_counter()
-    settings, generation, answerer = Settings(), None, None
+    settings, generation, answerer = build_settings(Settings), None, None
     if url:
         ask, lookup = http_client(url)
         target = url
@@ -81,7 +81,7 @@ def run(
         from service.qa import QAService
 
         chosen_dir = index_dir or default_eval_index_dir(corpus_fingerprint(files, settings))
-        settings = Settings(index_dir=chosen_dir)
+        settings = build_settings(Settings, index_dir=chosen_dir)
         failed = prepare_index(files, settings, progress)
         if failed:
             typer.echo(f"warning: {failed} corpus inputs failed to load", err=True)

@@ -10,7 +10,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 import typer
 from pydantic import BaseModel, ValidationError
@@ -24,6 +24,8 @@ EXIT_INPUT_FAILED = 1
 EXIT_USAGE = 2
 EXIT_INDEX_UNUSABLE = 3
 
+SettingsT = TypeVar("SettingsT", bound=IndexSettings)
+
 app = typer.Typer(help="Build and inspect the document index.", no_args_is_help=True)
 
 IndexDir = Annotated[
@@ -36,11 +38,10 @@ IndexDir = Annotated[
 AsJson = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")]
 
 
-def load_settings(index_dir: Path | None = None) -> IndexSettings:
-    """Settings from the environment, with the command line's index folder on top."""
+def build_settings(kind: type[SettingsT], **values: Any) -> SettingsT:
+    """Settings from the environment with the given values on top; exit 2 when invalid."""
     try:
-        overrides: dict[str, Any] = {"index_dir": index_dir} if index_dir else {}
-        return IndexSettings(**overrides)
+        return kind(**{name: value for name, value in values.items() if value is not None})
     except ValidationError as error:
         fail(EXIT_USAGE, f"invalid settings: {error}")
 
@@ -55,7 +56,7 @@ def open_store(index_dir: Path | None) -> Iterator[IndexStore]:
     """The store, with index problems turned into a clear message and exit code 3."""
     store: IndexStore | None = None
     try:
-        store = IndexStore(load_settings(index_dir))
+        store = IndexStore(build_settings(IndexSettings, index_dir=index_dir))
         yield store
     except (IndexMismatchError, IndexLockedError, CorruptIndexError) as error:
         fail(EXIT_INDEX_UNUSABLE, str(error))

@@ -1,14 +1,13 @@
 """The `citeqa` command: one entry point for every part of citeqa."""
 
 import datetime as dt
-from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 from pydantic import ValidationError
 
 from eval.cli import app as eval_app
-from index.cli import EXIT_USAGE, AsJson, IndexDir, fail, open_store
+from index.cli import EXIT_USAGE, AsJson, IndexDir, build_settings, fail, open_store
 from index.cli import app as index_app
 from service.models import Answer, Question
 from service.settings import Settings
@@ -20,17 +19,6 @@ app = typer.Typer(
 )
 app.add_typer(index_app, name="index")
 app.add_typer(eval_app, name="eval")
-
-
-def load_settings(index_dir: Path | None = None, **overrides: Any) -> Settings:
-    """Service settings from the environment, with command-line values on top."""
-    values = {key: value for key, value in overrides.items() if value is not None}
-    if index_dir:
-        values["index_dir"] = index_dir
-    try:
-        return Settings(**values)
-    except ValidationError as error:
-        fail(EXIT_USAGE, f"invalid settings: {error}")
 
 
 @app.command()
@@ -47,7 +35,7 @@ def ask(
     """Answer a question from the indexed documents, with numbered citations."""
     from service.qa import QAService, QuestionError  # loads the model: only when asking
 
-    settings = load_settings(index_dir)
+    settings = build_settings(Settings, index_dir=index_dir)
     try:
         request = Question(
             question=question,
