@@ -12,8 +12,9 @@ class Settings(IndexSettings):
     candidates: int = Field(
         default=100, ge=10, le=5000, description="Chunks fetched from each index before fusion."
     )
-    rrf_k: int = Field(default=60, ge=1, description="Reciprocal rank fusion constant.")
-    dense_weight: float = Field(default=1.0, ge=0)
+    # Fusion tuned on ../shared/eval/dev with eval/fusion_sweep.py (eval/results/fusion_sweep.json).
+    rrf_k: int = Field(default=5, ge=1, description="Reciprocal rank fusion constant.")
+    dense_weight: float = Field(default=0.75, ge=0)
     lexical_weight: float = Field(default=1.0, ge=0)
     # Calibrated on ../shared/eval/dev with eval/calibrate.py (eval/results/calibration_*.txt).
     answer_threshold: float = Field(
