@@ -1,0 +1,135 @@
+"""Question analysis: what kind of answer a question wants, its entities, terms and dates.
+
+The type decides which spans can answer (people for who, dates for when, places for where,
+numbers for how many, ...). Phrases such as "this week" or "last month" become a date range
+when the question has a date, so that retrieval can prefer the documents of that time.
+"""
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from index.lexical import tokenize
+
+
+class QuestionType(StrEnum):
+    WHO_MET_WHOM = "who-met-whom"
+    WHO = "who"
+    WHEN = "when"
+    WHERE = "where"
+    QUANTITY = "quantity"
+    WHY = "why"
+    HOW = "how"
+    YES_NO = "yes-no"
+    WHAT = "what"
+
+
+_MEETING = (
+    r"(meet|meets|met|meeting|talks?|talked|spoke|speak|speaks|call|called|calls|visit|visited|"
+    r"visits|host|hosted|hosts|receive|received|receives|sat down|negotiat\w*|discuss\w*)"
+)
+_PERSON_NOUN = (
+    r"(person|people|official|officials|leader|leaders|minister|ministers|president|"
+    r"senator|senators|governor|lawmaker|lawmakers|player|players|teammates?|delegation|"
+    r"company|companies|firm|group|organi[sz]ation|team|country|countries|nation|party)"
+)
+_RULES: list[tuple[QuestionType, re.Pattern[str]]] = [
+    (
+        QuestionType.QUANTITY,
+        re.compile(
+            r"\bhow (many|much|long|far|old|big|large|high|often)\b|"
+            r"\bwhat (percentage|percent|share|number|amount|proportion|sum|price|fine)\b|"
+            r"\b(which|what) (figure|total)\b",
+            re.I,
+        ),
+    ),
+    (
+        QuestionType.WHEN,
+        re.compile(
+            r"\bwhen\b|\b(what|which) (date|day|year|month|time)\b|\bby what\b|"
+            r"\buntil what\b|\bdeadline\b|\bon what\b|\bwhat (is|was) the (date|deadline)\b",
+            re.I,
+        ),
+    ),
+    (
+        QuestionType.WHERE,
+        re.compile(
+            r"\bwhere\b|\b(in|to|at|from) (which|what) (city|country|state|town|place|venue|region|"
+            r"province|capital|county|island|location|stadium|port)\b|"
+            r"\b(which|what) (city|country|state|town|place|venue|region|province|capital|county|"
+            r"island|location|stadium|port)\b",
+            re.I,
+        ),
+    ),
+    (
+        QuestionType.WHY,
+        re.compile(r"\bwhy\b|\bfor what reason\b|\bwhat (caused|prompted|led)\b", re.I),
+    ),
+    (QuestionType.HOW, re.compile(r"^\s*how\b", re.I)),
+]
+_WHO = re.compile(rf"\bwho(m|se)?\b|\b(which|what) {_PERSON_NOUN}\b", re.I)
+_MEET = re.compile(rf"\b{_MEETING}\b", re.I)
+_YES_NO = re.compile(
+    r"^\s*(is|are|was|were|do|does|did|has|have|had|can|could|will|would|should)\b", re.I
+)
+_RECENCY = re.compile(
+    r"\b(this week|last week|this month|last month|this year|last year|recently|"
+    r"this weekend|last weekend|yesterday|today|earlier this \w+)\b",
+    re.I,
+)
+
+
+@dataclass
+class QuestionAnalysis:
+    text: str
+    type: QuestionType
+    terms: list[str] = field(default_factory=list)
+    date_range: tuple[dt.date, dt.date] | None = None
+
+
+def classify(question: str) -> QuestionType:
+    """The answer type a question asks for, from its wording."""
+    if _WHO.search(question) and _MEET.search(question):
+        return QuestionType.WHO_MET_WHOM
+    for kind, pattern in _RULES:
+        if pattern.search(question):
+            return kind
+    if _WHO.search(question):
+        return QuestionType.WHO
+    if _YES_NO.match(question):
+        return QuestionType.YES_NO
+    return QuestionType.WHAT
+
+
+def date_range(question: str, question_date: dt.date | None) -> tuple[dt.date, dt.date] | None:
+    """The days a recency phrase in the question points at, counted from its date."""
+    if question_date is None:
+        return None
+    match = _RECENCY.search(question)
+    if not match:
+        return None
+    phrase = match.group(1).lower()
+    day = question_date
+    if phrase in {"today", "yesterday"}:
+        return (day - dt.timedelta(days=1), day)
+    if phrase in {"this week", "this weekend", "earlier this week"}:
+        return (day - dt.timedelta(days=7), day)
+    if phrase in {"last week", "last weekend"}:
+        return (day - dt.timedelta(days=14), day)
+    if phrase in {"this month", "earlier this month", "recently"}:
+        return (day - dt.timedelta(days=31), day)
+    if phrase == "last month":
+        return (day - dt.timedelta(days=62), day)
+    if phrase in {"this year", "earlier this year"}:
+        return (dt.date(day.year, 1, 1), day)
+    return (dt.date(day.year - 1, 1, 1), day)  # last year
+
+
+def analyze(question: str, question_date: dt.date | None = None) -> QuestionAnalysis:
+    return QuestionAnalysis(
+        text=question,
+        type=classify(question),
+        terms=tokenize([question])[0],
+        date_range=date_range(question, question_date),
+    )

@@ -1,0 +1,48 @@
+"""Question types, terms and recency date ranges."""
+
+import datetime as dt
+
+import pytest
+
+from service.question import QuestionType, analyze, classify, date_range
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("Who did Abdul Ghani Baradar meet?", QuestionType.WHO_MET_WHOM),
+        ("Which officials held talks with the Taliban in Kabul?", QuestionType.WHO_MET_WHOM),
+        ("When is the deadline for undocumented migrants to leave?", QuestionType.WHEN),
+        ("By what date must the budget be signed?", QuestionType.WHEN),
+        ("On what day did the border crossing reopen?", QuestionType.WHEN),
+        ("Where did the talks take place?", QuestionType.WHERE),
+        ("In which city is the new terminal being built?", QuestionType.WHERE),
+        ("How many people were killed in the attack?", QuestionType.QUANTITY),
+        ("How much will the terminal cost?", QuestionType.QUANTITY),
+        ("What percentage of voters backed the plan?", QuestionType.QUANTITY),
+        ("Why did the court halt the dredging?", QuestionType.WHY),
+        ("How did the union respond to the offer?", QuestionType.HOW),
+        ("Who leads the dockworkers' union?", QuestionType.WHO),
+        ("Which company won the contract?", QuestionType.WHO),
+        ("Did the parliament pass the budget?", QuestionType.YES_NO),
+        ("What show was renewed for a new season?", QuestionType.WHAT),
+    ],
+)
+def test_questions_are_classified_by_the_answer_they_want(question, kind):
+    assert classify(question) is kind
+
+
+def test_recency_phrases_become_ranges_ending_on_the_question_date():
+    day = dt.date(2023, 6, 16)
+    assert date_range("Who resigned this week?", day) == (dt.date(2023, 6, 9), day)
+    assert date_range("What happened this year?", day) == (dt.date(2023, 1, 1), day)
+    assert date_range("Which team recently won?", day) == (dt.date(2023, 5, 16), day)
+    assert date_range("Who resigned this week?", None) is None
+    assert date_range("Who won the 2020 election?", day) is None
+
+
+def test_analysis_keeps_the_question_terms_stemmed_without_stopwords():
+    analysis = analyze("Who did the ministers meet in Kabul?", dt.date(2023, 2, 22))
+    assert analysis.type is QuestionType.WHO_MET_WHOM
+    assert "kabul" in analysis.terms and "minist" in analysis.terms
+    assert "the" not in analysis.terms and analysis.date_range is None
