@@ -171,13 +171,13 @@ def test_hybrid_scores_are_reciprocal_rank_fusion_of_both_rankings(retriever, sn
         expected = 0.0
         if passage.chunk_id in dense_ids:
             rank = dense_ids.index(passage.chunk_id)
-            expected += 1 / (k + rank + 1)
+            expected += retriever.settings.dense_weight / (k + rank + 1)
             assert passage.scores.dense == pytest.approx(dense_scores[rank])
         else:
             assert passage.scores.dense is None
         if passage.chunk_id in lexical_ids:
             rank = lexical_ids.index(passage.chunk_id)
-            expected += 1 / (k + rank + 1)
+            expected += retriever.settings.lexical_weight / (k + rank + 1)
             assert passage.scores.lexical == pytest.approx(lexical_scores[rank])
         else:
             assert passage.scores.lexical is None
@@ -191,8 +191,9 @@ def test_dense_only_passages_have_no_lexical_score(retriever, snapshot):
     dense = [p.scores.dense for p in passages]
     assert dense == sorted(dense, reverse=True)
     k = retriever.settings.rrf_k
+    weight = retriever.settings.dense_weight
     assert [p.scores.fused for p in passages] == pytest.approx(
-        [1 / (k + rank) for rank in range(1, 9)]
+        [weight / (k + rank) for rank in range(1, 9)]
     )
     assert passages[0].doc_id == "veloria-budget-vote"
 
