@@ -3,7 +3,7 @@
 from collections.abc import Callable
 
 from index.models import Document
-from service.models import Citation, Finding
+from service.models import Citation, DocumentRef, Finding
 
 
 class CitationError(ValueError):
@@ -31,12 +31,8 @@ def cite(finding: Finding, n: int, document: Document | None) -> Citation:
     verify(finding, document)
     passage = finding.passage
     return Citation(
+        **passage.model_dump(include=set(DocumentRef.model_fields)),
         n=n,
-        doc_id=passage.doc_id,
-        title=passage.title,
-        date=passage.date,
-        source=passage.source,
-        url=passage.url,
         chunk_id=passage.chunk_id,
         quote_start=finding.quote_start,
         quote_end=finding.quote_end,

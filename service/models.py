@@ -39,30 +39,30 @@ class PassageScores(BaseModel):
     fused: float = Field(description="Reciprocal rank fusion of both rankings.")
 
 
-class Passage(BaseModel):
-    """A retrieved chunk with its document's metadata: text == document.text[start:end]."""
+class DocumentRef(BaseModel):
+    """Which document a passage or citation comes from, as a reader sees it."""
 
-    chunk_id: int
     doc_id: str
     title: str
     date: dt.date | None = None
     source: str | None = None
     url: str | None = None
+
+
+class Passage(DocumentRef):
+    """A retrieved chunk with its document's metadata: text == document.text[start:end]."""
+
+    chunk_id: int
     start: int
     end: int
     text: str
     scores: PassageScores
 
 
-class Citation(BaseModel):
+class Citation(DocumentRef):
     """Where an answer stands: offsets into the cited document's stored text."""
 
     n: int = Field(ge=1, description="The marker number, [n] in the text.")
-    doc_id: str
-    title: str
-    date: dt.date | None = None
-    source: str | None = None
-    url: str | None = None
     chunk_id: int
     quote_start: int = Field(ge=0)
     quote_end: int = Field(ge=0)

@@ -127,12 +127,12 @@ class Retriever:
 
 def _passage(chunk: Chunk, summary: DocumentSummary, scores: PassageScores) -> Passage:
     return Passage(
-        chunk_id=chunk.id,
         doc_id=chunk.doc_id,
         title=summary.title,
         date=summary.date,
         source=summary.source,
         url=summary.url,
+        chunk_id=chunk.id,
         start=chunk.start,
         end=chunk.end,
         text=chunk.text,
