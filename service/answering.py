@@ -38,8 +38,29 @@ class Answerer(Protocol):
     def answer(self, question: str, passages: list[Passage], threshold: float) -> Decision: ...
 
 
+class Reranker(Protocol):
+    """Scores candidate sentences for a question in [0, 1]; a cross-encoder can slot in."""
+
+    def score(self, question: str, texts: list[str]) -> np.ndarray: ...
+
+
+class EmbeddingReranker:
+    """Meaning (bi-encoder cosine) blended with the share of the question's terms present."""
+
+    def __init__(self, embed: Callable[[list[str]], np.ndarray]) -> None:
+        self._embed = embed
+
+    def score(self, question: str, texts: list[str]) -> np.ndarray:
+        vectors = self._embed([question, *texts])
+        semantic = np.clip(vectors[1:] @ vectors[0], 0.0, 1.0)
+        overlap = np.array([term_overlap(question, text) for text in texts])
+        return (SEMANTIC_WEIGHT * semantic + OVERLAP_WEIGHT * overlap) / (
+            SEMANTIC_WEIGHT + OVERLAP_WEIGHT
+        )
+
+
 @dataclass(frozen=True)
-class _Sentence:
+class Sentence:
     passage: Passage
     rank: int
     start: int
@@ -56,35 +77,46 @@ class SentenceAnswerer:
 
     name = "sentence"
 
-    def __init__(self, embed: Callable[[list[str]], np.ndarray]) -> None:
-        self._embed = embed
+    def __init__(self, reranker: Reranker) -> None:
+        self._reranker = reranker
 
     def answer(self, question: str, passages: list[Passage], threshold: float) -> Decision:
-        sentences = _sentences(passages)
+        sentences, scores = rank_sentences(self._reranker, question, passages)
         if not sentences:
             return Decision(None, 0.0, reason="no passage in the index matches the question")
-        scores = self._score(question, sentences)
-        order = np.argsort(-scores)
-        findings = [_finding(sentences[i], float(scores[i])) for i in order]
+        findings = [
+            sentence_finding(sentence, score)
+            for sentence, score in zip(sentences, scores, strict=True)
+        ]
         best = findings[0]
         if best.score < threshold:
-            return Decision(
-                None,
-                best.score,
-                reason=(
-                    f"no sentence in the documents answers the question well enough "
-                    f"(best match {best.score:.2f}, below the threshold {threshold:.2f})"
-                ),
-            )
-        return Decision(best, best.score, _alternatives(findings, threshold))
+            return abstain(best.score, threshold)
+        return Decision(best, best.score, alternatives(findings, threshold))
 
-    def _score(self, question: str, sentences: list[_Sentence]) -> np.ndarray:
-        texts = [sentence.text for sentence in sentences]
-        vectors = self._embed([question, *texts])
-        semantic = np.clip(vectors[1:] @ vectors[0], 0.0, 1.0)
-        overlap = np.array([term_overlap(question, text) for text in texts])
-        prior = np.array([1.0 / sentence.rank for sentence in sentences])
-        return SEMANTIC_WEIGHT * semantic + OVERLAP_WEIGHT * overlap + PASSAGE_RANK_WEIGHT * prior
+
+def rank_sentences(
+    reranker: Reranker, question: str, passages: list[Passage]
+) -> tuple[list[Sentence], list[float]]:
+    """The passages' sentences, best first, scored by the reranker and the passage's rank."""
+    sentences = _sentences(passages)
+    if not sentences:
+        return [], []
+    relevance = reranker.score(question, [sentence.text for sentence in sentences])
+    prior = np.array([1.0 / sentence.rank for sentence in sentences])
+    scores = (SEMANTIC_WEIGHT + OVERLAP_WEIGHT) * relevance + PASSAGE_RANK_WEIGHT * prior
+    order = np.argsort(-scores, kind="stable")
+    return [sentences[i] for i in order], [float(scores[i]) for i in order]
+
+
+def abstain(best: float, threshold: float) -> Decision:
+    return Decision(
+        None,
+        best,
+        reason=(
+            f"no sentence in the documents answers the question well enough "
+            f"(best match {best:.2f}, below the threshold {threshold:.2f})"
+        ),
+    )
 
 
 def term_overlap(question: str, text: str) -> float:
@@ -95,7 +127,7 @@ def term_overlap(question: str, text: str) -> float:
     return len(wanted & set(tokenize([text])[0])) / len(wanted)
 
 
-def _sentences(passages: list[Passage]) -> list[_Sentence]:
+def _sentences(passages: list[Passage]) -> list[Sentence]:
     seen: set[tuple[str, int, int]] = set()
     sentences = []
     for rank, passage in enumerate(passages, start=1):
@@ -103,11 +135,11 @@ def _sentences(passages: list[Passage]) -> list[_Sentence]:
             key = (passage.doc_id, passage.start + start, passage.start + end)
             if key not in seen:  # overlapping chunks repeat sentences
                 seen.add(key)
-                sentences.append(_Sentence(passage, rank, key[1], key[2]))
+                sentences.append(Sentence(passage, rank, key[1], key[2]))
     return sentences
 
 
-def _finding(sentence: _Sentence, score: float) -> Finding:
+def sentence_finding(sentence: Sentence, score: float) -> Finding:
     text = sentence.text
     return Finding(
         answer=text,
@@ -121,7 +153,7 @@ def _finding(sentence: _Sentence, score: float) -> Finding:
     )
 
 
-def _alternatives(findings: list[Finding], threshold: float) -> list[Finding]:
+def alternatives(findings: list[Finding], threshold: float) -> list[Finding]:
     """The best finding of each other document that also clears the threshold."""
     seen = {findings[0].passage.doc_id}
     alternatives = []

@@ -68,8 +68,8 @@ def render_answer(answer: Answer) -> str:
         return "\n".join(lines)
     markers = " ".join(f"[{c.n}]" for c in answer.citations)
     lines = [f"{answer.answer} {markers}  (confidence {answer.confidence:.2f})"]
-    if answer.normalized:
-        lines.append(f"  = {answer.normalized}")
+    if answer.normalized or answer.rule:
+        lines.append(f"  = {answer.normalized or 'unresolved'} ({answer.rule})")
     if answer.quote and answer.quote != answer.answer:
         lines.append(f"  “{answer.quote}”")
     for citation in answer.citations:

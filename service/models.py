@@ -75,6 +75,7 @@ class Alternative(BaseModel):
 
     answer: str
     normalized: str | None = None
+    rule: str | None = None
     quote: str
     date: dt.date | None = None
     citation: Citation
@@ -86,6 +87,9 @@ class Answer(BaseModel):
     question: str
     answer: str | None = Field(description="Null when citeqa abstains.")
     normalized: str | None = Field(default=None, description="ISO date or number, if any.")
+    rule: str | None = Field(
+        default=None, description="How `normalized` was obtained, or why it could not be."
+    )
     confidence: float = Field(ge=0, le=1)
     quote: str | None = Field(default=None, description="The supporting sentence.")
     citations: list[Citation] = Field(default_factory=list)
@@ -101,6 +105,7 @@ class Finding(BaseModel):
 
     answer: str
     normalized: str | None = None
+    rule: str | None = None
     quote: str
     passage: Passage
     quote_start: int = Field(ge=0, description="Offsets into the document's stored text.")

@@ -5,11 +5,12 @@ import threading
 from index import generations
 from index.embedding import get_embedder
 from index.store import IndexStore, Snapshot
-from service.answering import Answerer, Decision, SentenceAnswerer
+from service.answering import Answerer, Decision, EmbeddingReranker, SentenceAnswerer
 from service.citations import cite_all
 from service.models import Alternative, Answer, Question
 from service.retrieval import HYBRID, RetrievalMode, Retriever
 from service.settings import Settings
+from service.typed_answerer import TypedAnswerer
 
 
 class QuestionError(ValueError):
@@ -26,7 +27,9 @@ class QAService:
         self.store = store or IndexStore(settings)
         embedder = get_embedder(settings.embedding_model, settings.embed_batch_size)
         self.retriever = Retriever(settings, embedder.embed_query)
-        self.answerer = answerer or SentenceAnswerer(lambda texts: embedder.embed(texts, False))
+        reranker = EmbeddingReranker(lambda texts: embedder.embed(texts, False))
+        answerers = {"sentence": SentenceAnswerer, "typed": TypedAnswerer}
+        self.answerer = answerer or answerers[settings.answerer](reranker)
         self._snapshot: Snapshot | None = None
         self._lock = threading.Lock()
 
@@ -79,6 +82,7 @@ class QAService:
         return Answer(
             answer=best.answer,
             normalized=best.normalized,
+            rule=best.rule,
             confidence=decision.confidence,
             quote=best.quote,
             citations=[citation],
@@ -86,6 +90,7 @@ class QAService:
                 Alternative(
                     answer=finding.answer,
                     normalized=finding.normalized,
+                    rule=finding.rule,
                     quote=finding.quote,
                     date=finding.passage.date,
                     citation=alternative_citation,

@@ -1,5 +1,7 @@
 """Settings of the whole service: the index's, plus retrieval and answering."""
 
+from typing import Literal
+
 from pydantic import Field
 
 from index.settings import IndexSettings
@@ -21,3 +23,6 @@ class Settings(IndexSettings):
         default=0.48, ge=0, le=1, description="Below this confidence citeqa abstains."
     )
     max_question_chars: int = Field(default=1000, ge=10)
+    answerer: Literal["typed", "sentence"] = Field(
+        default="sentence", description="typed: short typed answers; sentence: the first answerer."
+    )

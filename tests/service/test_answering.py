@@ -3,7 +3,7 @@
 import pytest
 
 from index.embedding import Embedder
-from service.answering import MAX_ALTERNATIVES, SentenceAnswerer, term_overlap
+from service.answering import MAX_ALTERNATIVES, EmbeddingReranker, SentenceAnswerer, term_overlap
 from service.models import Passage, PassageScores
 
 QUESTION = "When will the Corvin bridge reopen?"
@@ -36,7 +36,7 @@ def bridge_passage(start: int = 0) -> Passage:
 
 @pytest.fixture(scope="module")
 def answerer(embedder: Embedder) -> SentenceAnswerer:
-    return SentenceAnswerer(lambda texts: embedder.embed(texts, False))
+    return SentenceAnswerer(EmbeddingReranker(lambda texts: embedder.embed(texts, False)))
 
 
 def test_picks_the_sentence_that_answers_with_document_offsets(answerer):

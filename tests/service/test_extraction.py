@@ -1,0 +1,55 @@
+"""Typed candidates in sentences, with dates resolved against the publication date."""
+
+import datetime as dt
+
+from service.extraction import calendar_like, candidates
+from service.question import QuestionType
+
+WEDNESDAY = dt.date(2023, 2, 22)
+
+
+def texts(kind: QuestionType, sentence: str, question: str, published=WEDNESDAY) -> list[str]:
+    words = {word.lower() for word in question.replace("?", "").split()}
+    return [c.text for c in candidates(kind, sentence, words, published)]
+
+
+def test_when_candidates_are_resolved_with_their_rule():
+    found = candidates(
+        QuestionType.WHEN,
+        "The authorities said the border crossing would reopen Thursday.",
+        {"when", "border", "reopen"},
+        WEDNESDAY,
+    )
+    thursday = next(c for c in found if c.text == "Thursday")
+    assert thursday.normalized == "2023-02-23"
+    assert "Thursday" in thursday.rule
+    last_friday = candidates(
+        QuestionType.WHEN, "A police compound was stormed last Friday.", {"when"}, WEDNESDAY
+    )
+    assert [c.normalized for c in last_friday] == ["2023-02-17"]
+
+
+def test_an_undated_article_keeps_the_words_and_says_the_date_is_unresolved():
+    found = candidates(QuestionType.WHEN, "They met on Tuesday night.", {"when"}, None)
+    tuesday = next(c for c in found if "Tuesday" in c.text)
+    assert tuesday.normalized is None and "unresolved" in tuesday.rule
+
+
+def test_offsets_slice_the_sentence_and_named_entities_are_left_out():
+    sentence = "Mara Ostrenko met Konrad Beck in Port Amsel on Sunday."
+    for candidate in candidates(QuestionType.WHO, sentence, {"mara", "ostrenko"}, WEDNESDAY):
+        assert sentence[candidate.start : candidate.end] == candidate.text
+    assert texts(QuestionType.WHO, sentence, "Who did Mara Ostrenko see") == ["Konrad Beck"]
+    harbour = "The delegation toured the harbour in Port Amsel on Sunday."
+    assert texts(QuestionType.WHERE, harbour, "Where did they meet") == ["Port Amsel"]
+
+
+def test_quantities_and_unsupported_types():
+    sentence = "The compromise adds 450 million crowns for 12 rural hospitals."
+    assert "450 million crowns" in texts(QuestionType.QUANTITY, sentence, "How much")
+    assert texts(QuestionType.WHY, sentence, "Why") == []
+
+
+def test_calendar_like_tells_days_from_durations():
+    assert calendar_like("Thursday") and calendar_like("March 14") and calendar_like("today")
+    assert not calendar_like("nine days") and not calendar_like("two weeks")
