@@ -49,6 +49,27 @@ _FUTURE = re.compile(
 )
 
 
+_FUTURE_HELPERS = {"will", "would", "shall", "'ll", "to"}
+_SCHEDULING = {"schedule", "slate", "plan", "expect", "due", "set"}
+# Present tense that speaks of what is to come: "the law takes effect July 23".
+_TAKES_EFFECT = {
+    "take",
+    "begin",
+    "start",
+    "expire",
+    "end",
+    "open",
+    "reopen",
+    "close",
+    "run",
+    "kick",
+    "launch",
+    "return",
+    "arrive",
+    "resume",
+}
+
+
 @cache
 def pipeline() -> Language:
     """The English pipeline (tagger, parser, entities), loaded once per process."""
@@ -108,7 +129,7 @@ def _candidate(
         return Candidate(start, end, sentence[start:end], entity.label_)
     if kind is not QuestionType.WHEN:
         return Candidate(start, start + len(text), text, entity.label_)
-    tense: dates.Tense = "future" if _FUTURE.search(sentence) else "past"
+    tense = _tense(entity) or ("future" if _FUTURE.search(sentence) else "past")
     resolved = dates.resolve(text, published, tense)
     if resolved is None:
         rule = "unresolved: the article has no publication date" if published is None else None
@@ -116,6 +137,23 @@ def _candidate(
     return Candidate(
         start, start + len(text), text, entity.label_, resolved.date.isoformat(), resolved.rule
     )
+
+
+def _tense(entity: Span) -> dates.Tense | None:
+    """Past or future, from the verb the date hangs on ("met on Monday", "to meet Wednesday")."""
+    verb = entity.root
+    while verb.head is not verb and verb.pos_ not in {"VERB", "AUX"}:
+        verb = verb.head
+    if verb.pos_ not in {"VERB", "AUX"}:
+        return None
+    helpers = {child.lower_ for child in verb.children if child.dep_ in {"aux", "auxpass"}}
+    if helpers & _FUTURE_HELPERS or verb.lemma_.lower() in _SCHEDULING:
+        return "future"
+    if verb.tag_ in {"VBD", "VBN"}:
+        return "past"
+    if verb.tag_ in {"VBZ", "VBP"} and verb.lemma_.lower() in _TAKES_EFFECT:
+        return "future"
+    return None
 
 
 def _with_counted_noun(entity: Span) -> int:
@@ -139,5 +177,8 @@ def calendar_like(text: str) -> bool:
 
 
 def _named(entity: Span, question_words: set[str]) -> bool:
-    words = [token.lower_ for token in entity if token.is_alpha and len(token) > 2]
+    """Whether the question already says this span (every content word and number of it)."""
+    words = [
+        token.lower_ for token in entity if (token.is_alpha or token.like_num) and not token.is_stop
+    ]
     return bool(words) and all(word in question_words for word in words)
