@@ -89,12 +89,31 @@ _RECENCY = re.compile(
 )
 
 
+_PERSON_WORDS = re.compile(
+    r"\b(who|whom|person|people|star|singer|actor|actress|player|politician|official|leader|"
+    r"president|senator|governor|lawmaker|minister|judge|ceo|executive|coach|athlete|author|"
+    r"rapper|artist|director|chef|host|journalist|king|queen|prince|princess|pope|candidate|"
+    r"billionaire|founder|musician|comedian|quarterback|golfer|boxer|astronaut|scientist|"
+    r"general|commander|spokes\w+|woman|man|monarch|republican|democrat|lawyer|attorney)s?\b",
+    re.I,
+)
+_ORG_WORDS = re.compile(
+    r"\b(company|companies|firm|team|group|organi[sz]ation|party|agency|network|airline|"
+    r"automaker|retailer|brand|bank|club|university|school|band|union|court|league|"
+    r"department|nonprofit|startup|manufacturer|carrier|studio|publisher|newspaper|channel|"
+    r"restaurant|chain|store|app|platform)s?\b",
+    re.I,
+)
+_WH_PHRASE = re.compile(r"\b(who|whom|whose|which|what)((?:\s+[\w.'’-]+){0,4})", re.I)
+
+
 @dataclass
 class QuestionAnalysis:
     text: str
     type: QuestionType
     terms: list[str] = field(default_factory=list)
     date_range: tuple[dt.date, dt.date] | None = None
+    expects: str | None = None  # the entity label the wh-phrase asks for, when it says
 
 
 def classify(question: str) -> QuestionType:
@@ -148,10 +167,24 @@ def date_range(question: str, question_date: dt.date | None) -> tuple[dt.date, d
     return (dt.date(day.year - 1, 1, 1), day)  # last year
 
 
+def expected_label(question: str) -> str | None:
+    """PERSON or ORG when the wh-phrase names the kind ("which singer", "which company")."""
+    match = _WH_PHRASE.search(question)
+    if not match:
+        return None
+    phrase = match.group(0)
+    if _ORG_WORDS.search(phrase):
+        return "ORG"
+    if _PERSON_WORDS.search(phrase):
+        return "PERSON"
+    return None
+
+
 def analyze(question: str, question_date: dt.date | None = None) -> QuestionAnalysis:
     return QuestionAnalysis(
         text=question,
         type=classify(question),
         terms=tokenize([question])[0],
         date_range=date_range(question, question_date),
+        expects=expected_label(question),
     )

@@ -22,13 +22,14 @@ from service.answering import (
 )
 from service.extraction import Candidate, calendar_like, candidates
 from service.models import Finding, Passage
-from service.question import QuestionType, analyze
+from service.question import QuestionAnalysis, QuestionType, analyze
 
 SENTENCES_SEARCHED = 5
 AGREEMENT_BONUS = 0.03
 RESOLVED_DATE_BONUS = 0.05
 DURATION_PENALTY = 0.1
 PROXIMITY_BONUS = 0.04
+LABEL_BONUS = 0.08
 # A typed span must come from a sentence nearly as relevant as the best one.
 RELEVANCE_MARGIN = 0.12
 _WORD = re.compile(r"\w+")
@@ -47,7 +48,7 @@ class TypedAnswerer:
         if scores[0] < threshold:
             return abstain(scores[0], threshold)
         analysis = analyze(question)
-        findings = self._typed_findings(analysis.type, question, sentences, scores)
+        findings = self._typed_findings(analysis, question, sentences, scores)
         if not findings:
             findings = [
                 sentence_finding(s, score) for s, score in zip(sentences, scores, strict=True)
@@ -57,7 +58,7 @@ class TypedAnswerer:
 
     def _typed_findings(
         self,
-        kind: QuestionType,
+        analysis: QuestionAnalysis,
         question: str,
         sentences: list[Sentence],
         scores: list[float],
@@ -68,9 +69,13 @@ class TypedAnswerer:
         for sentence, score in zip(sentences[:SENTENCES_SEARCHED], scores, strict=False):
             if score < scores[0] - RELEVANCE_MARGIN:
                 break
-            for candidate in candidates(kind, sentence.text, question_words, sentence.passage.date):
-                bonus = _date_bonus(kind, candidate) + _proximity(
-                    sentence.text, candidate, question_stems
+            for candidate in candidates(
+                analysis.type, sentence.text, question_words, sentence.passage.date
+            ):
+                bonus = (
+                    _date_bonus(analysis.type, candidate)
+                    + _label_bonus(analysis.expects, candidate)
+                    + _proximity(sentence.text, candidate, question_stems)
                 )
                 found.append((score + bonus, sentence, candidate))
         if not found:
@@ -85,6 +90,13 @@ class TypedAnswerer:
 
 def _key(candidate: Candidate) -> str:
     return candidate.normalized or " ".join(_WORD.findall(candidate.text.lower()))
+
+
+def _label_bonus(expects: str | None, candidate: Candidate) -> float:
+    """Prefer the kind the question names: a person for "which singer", an org for "which team"."""
+    if expects is None or candidate.label in {"PARTIES", "DATE", "TIME"}:
+        return 0.0
+    return LABEL_BONUS if candidate.label == expects else -LABEL_BONUS
 
 
 def _date_bonus(kind: QuestionType, candidate: Candidate) -> float:

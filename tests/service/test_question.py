@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 
-from service.question import QuestionType, analyze, classify, date_range
+from service.question import QuestionType, analyze, classify, date_range, expected_label
 
 
 @pytest.mark.parametrize(
@@ -46,3 +46,18 @@ def test_analysis_keeps_the_question_terms_stemmed_without_stopwords():
     assert analysis.type is QuestionType.WHO_MET_WHOM
     assert "kabul" in analysis.terms and "minist" in analysis.terms
     assert "the" not in analysis.terms and analysis.date_range is None
+
+
+@pytest.mark.parametrize(
+    ("question", "label"),
+    [
+        ("Which popular singer will launch a Las Vegas residency?", "PERSON"),
+        ("Who won the award for best actress?", "PERSON"),
+        ("Which company agreed to buy the terminal?", "ORG"),
+        ("Which NBA team signed the forward?", "ORG"),
+        ("Which virus is spreading in Europe?", None),
+        ("Where did the talks take place?", None),
+    ],
+)
+def test_the_wh_phrase_names_the_kind_of_entity_expected(question, label):
+    assert expected_label(question) == label
