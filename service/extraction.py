@@ -107,7 +107,7 @@ def candidates(
     if kind is QuestionType.WHO_MET_WHOM:
         parties = answer_side(meeting_sides(span), span, question_words)
         if parties:
-            start, end = parties[0].start_char, parties[-1].end_char
+            start, end = _title_start(parties[0]), parties[-1].end_char
             return [Candidate(start, end, sentence[start:end], "PARTIES")]
     found = [
         _candidate(entity, kind, sentence, published)
@@ -137,6 +137,21 @@ def _candidate(
     return Candidate(
         start, start + len(text), text, entity.label_, resolved.date.isoformat(), resolved.rule
     )
+
+
+def _title_start(party: Span) -> int:
+    """Where a party's name starts with its title ("Finance Minister Mara Ostrenko")."""
+    doc = party.doc
+    start = party.start
+    while start > 0:
+        before = doc[start - 1]
+        attached = before.head.i in range(start, party.end) or before.head.i == party.root.i
+        if not attached or before.dep_ not in {"compound", "amod", "nmod", "poss", "case"}:
+            break
+        start -= 1
+    while start < party.start and doc[start].dep_ == "case":
+        start += 1
+    return doc[start].idx
 
 
 def _tense(entity: Span) -> dates.Tense | None:
