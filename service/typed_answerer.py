@@ -30,6 +30,7 @@ RESOLVED_DATE_BONUS = 0.05
 DURATION_PENALTY = 0.1
 PROXIMITY_BONUS = 0.04
 LABEL_BONUS = 0.08
+MEETING_BONUS = 0.12
 # A typed span must come from a sentence nearly as relevant as the best one.
 RELEVANCE_MARGIN = 0.12
 _WORD = re.compile(r"\w+")
@@ -66,14 +67,19 @@ class TypedAnswerer:
         question_words = {word.lower() for word in _WORD.findall(question)}
         question_stems = set(tokenize([question])[0])
         found: list[tuple[float, Sentence, Candidate]] = []
-        for sentence, score in zip(sentences[:SENTENCES_SEARCHED], scores, strict=False):
-            if score < scores[0] - RELEVANCE_MARGIN:
+        # A meeting relation is rarer than an entity: look further for one.
+        meeting = analysis.type is QuestionType.WHO_MET_WHOM
+        searched = SENTENCES_SEARCHED * (2 if meeting else 1)
+        margin = RELEVANCE_MARGIN * (2 if meeting else 1)
+        for sentence, score in zip(sentences[:searched], scores, strict=False):
+            if score < scores[0] - margin:
                 break
             for candidate in candidates(
                 analysis.type, sentence.text, question_words, sentence.passage.date
             ):
                 bonus = (
-                    _date_bonus(analysis.type, candidate)
+                    (MEETING_BONUS if candidate.label == "PARTIES" else 0.0)
+                    + _date_bonus(analysis.type, candidate)
                     + _label_bonus(analysis.expects, candidate)
                     + _proximity(sentence.text, candidate, question_stems)
                 )

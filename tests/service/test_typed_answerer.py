@@ -41,7 +41,7 @@ def test_a_relative_date_is_answered_in_the_texts_words_and_resolved(typed):
 
 def test_a_who_question_gets_a_person_not_in_the_question(typed):
     answer, _ = ask(typed, "Which opposition leader did Finance Minister Mara Ostrenko receive?")
-    assert answer.answer == "Konrad Beck"
+    assert answer.answer.endswith("Konrad Beck") and "Ostrenko" not in answer.answer
 
 
 def test_why_questions_get_the_supporting_sentence(typed):
