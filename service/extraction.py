@@ -157,7 +157,7 @@ def _title_start(party: Span) -> int:
 def _tense(entity: Span) -> dates.Tense | None:
     """Past or future, from the verb the date hangs on ("met on Monday", "to meet Wednesday")."""
     verb = entity.root
-    while verb.head is not verb and verb.pos_ not in {"VERB", "AUX"}:
+    while verb.head.i != verb.i and verb.pos_ not in {"VERB", "AUX"}:  # a root heads itself
         verb = verb.head
     if verb.pos_ not in {"VERB", "AUX"}:
         return None

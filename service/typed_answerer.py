@@ -67,10 +67,10 @@ class TypedAnswerer:
         question_words = {word.lower() for word in _WORD.findall(question)}
         question_stems = set(tokenize([question])[0])
         found: list[tuple[float, Sentence, Candidate]] = []
-        # A meeting relation is rarer than an entity: look further for one.
-        meeting = analysis.type is QuestionType.WHO_MET_WHOM
-        searched = SENTENCES_SEARCHED * (2 if meeting else 1)
-        margin = RELEVANCE_MARGIN * (2 if meeting else 1)
+        # Meeting relations and resolvable dates are rarer than entities: look further.
+        wider = analysis.type in {QuestionType.WHO_MET_WHOM, QuestionType.WHEN}
+        searched = SENTENCES_SEARCHED * (2 if wider else 1)
+        margin = RELEVANCE_MARGIN * (2 if wider else 1)
         for sentence, score in zip(sentences[:searched], scores, strict=False):
             if score < scores[0] - margin:
                 break

@@ -53,3 +53,9 @@ def test_quantities_and_unsupported_types():
 def test_calendar_like_tells_days_from_durations():
     assert calendar_like("Thursday") and calendar_like("March 14") and calendar_like("today")
     assert not calendar_like("nine days") and not calendar_like("two weeks")
+
+
+def test_a_date_under_a_verbless_root_still_resolves():
+    # The date's chain of heads ends at a root that is not a verb ("Deadline: March 3.").
+    (found,) = candidates(QuestionType.WHEN, "Deadline: March 3.", {"when"}, dt.date(2023, 2, 1))
+    assert found.normalized == "2023-03-03"
