@@ -89,14 +89,16 @@ def resolve(
     text = " ".join(expression.strip().rstrip(".,;").split())
     if not text:
         return None
-    tense = tense or guess_tense(text)
     if published is None:
         return _absolute(text)
-    for rule in (_relative_day, _weekday, _end_of, _span, _calendar_date):
+    # A day and month with no tense to go by takes the year nearest the publication date.
+    calendar_tense = tense
+    tense = tense or guess_tense(text)
+    for rule in (_relative_day, _weekday, _end_of, _span):
         resolved = rule(text, published, tense)
         if resolved is not None:
             return resolved
-    return None
+    return _calendar_date(text, published, calendar_tense)
 
 
 def guess_tense(text: str) -> Tense:
@@ -206,7 +208,7 @@ def _anchor(text: str, published: dt.date) -> ResolvedDate | None:
     return _calendar_date(found.group(0), published, "past") if found else None
 
 
-def _calendar_date(text: str, published: dt.date, tense: Tense) -> ResolvedDate | None:
+def _calendar_date(text: str, published: dt.date, tense: Tense | None) -> ResolvedDate | None:
     if not _HAS_DAY_AND_MONTH.search(text) and not re.search(r"\d{4}-\d{2}-\d{2}", text):
         return None
     parsed = _parse(text, published, tense)
@@ -219,12 +221,12 @@ def _calendar_date(text: str, published: dt.date, tense: Tense) -> ResolvedDate 
         for shift in (-1, 0, 1)
         if _valid(parsed, published.year + shift)
     ]
+    week = dt.timedelta(days=7)
     if tense == "future":
-        later = [c for c in candidates if c >= published - dt.timedelta(days=7)]
-        chosen = min(later or candidates, key=lambda c: abs((c - published).days))
-    else:
-        earlier = [c for c in candidates if c <= published + dt.timedelta(days=7)]
-        chosen = min(earlier or candidates, key=lambda c: abs((c - published).days))
+        candidates = [c for c in candidates if c >= published - week] or candidates
+    elif tense == "past":
+        candidates = [c for c in candidates if c <= published + week] or candidates
+    chosen = min(candidates, key=lambda c: abs((c - published).days))
     return ResolvedDate(chosen, "day and month, year from the publication date")
 
 
@@ -232,8 +234,11 @@ def _valid(day: dt.date, year: int) -> bool:
     return not (day.month == 2 and day.day == 29 and not calendar.isleap(year))
 
 
-def _parse(text: str, published: dt.date | None, tense: Tense) -> dt.date | None:
-    settings: dict[str, object] = {"PREFER_DATES_FROM": tense, "REQUIRE_PARTS": ["day", "month"]}
+def _parse(text: str, published: dt.date | None, tense: Tense | None) -> dt.date | None:
+    settings: dict[str, object] = {
+        "PREFER_DATES_FROM": tense or "current_period",
+        "REQUIRE_PARTS": ["day", "month"],
+    }
     if published is not None:
         settings["RELATIVE_BASE"] = dt.datetime.combine(published, dt.time())
     cleaned = re.sub(r"^(?:on|by|until|before|after|from|since|through)\s+", "", text, flags=re.I)

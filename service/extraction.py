@@ -49,7 +49,7 @@ _FUTURE = re.compile(
 )
 
 
-_FUTURE_HELPERS = {"will", "would", "shall", "'ll", "to"}
+_FUTURE_HELPERS = {"will", "would", "shall", "'ll", "to", "must", "should", "can", "may", "might"}
 _SCHEDULING = {"schedule", "slate", "plan", "expect", "due", "set"}
 # Present tense that speaks of what is to come: "the law takes effect July 23".
 _TAKES_EFFECT = {
@@ -129,7 +129,7 @@ def _candidate(
         return Candidate(start, end, sentence[start:end], entity.label_)
     if kind is not QuestionType.WHEN:
         return Candidate(start, start + len(text), text, entity.label_)
-    tense = _tense(entity) or ("future" if _FUTURE.search(sentence) else "past")
+    tense = _tense(entity) or ("future" if _FUTURE.search(sentence) else None)
     resolved = dates.resolve(text, published, tense)
     if resolved is None:
         rule = "unresolved: the article has no publication date" if published is None else None
