@@ -73,7 +73,11 @@ class Sentence:
 
 
 class SentenceAnswerer:
-    """The sentence that best matches the question, by meaning and shared terms."""
+    """The sentence that best matches the question, by meaning and shared terms.
+
+    Subclasses keep the ranking and the abstention and change `findings`: what the answer
+    is within the ranked sentences.
+    """
 
     name = "sentence"
 
@@ -84,14 +88,19 @@ class SentenceAnswerer:
         sentences, scores = rank_sentences(self._reranker, question, passages)
         if not sentences:
             return Decision(None, 0.0, reason="no passage in the index matches the question")
-        findings = [
+        if scores[0] < threshold:
+            return abstain(scores[0], threshold)
+        findings = self.findings(question, sentences, scores)
+        return Decision(findings[0], min(scores[0], 1.0), alternatives(findings, threshold))
+
+    def findings(
+        self, question: str, sentences: list[Sentence], scores: list[float]
+    ) -> list[Finding]:
+        """Answers found in the ranked sentences, best first (never empty)."""
+        return [
             sentence_finding(sentence, score)
             for sentence, score in zip(sentences, scores, strict=True)
         ]
-        best = findings[0]
-        if best.score < threshold:
-            return abstain(best.score, threshold)
-        return Decision(best, best.score, alternatives(findings, threshold))
 
 
 def rank_sentences(

@@ -11,17 +11,9 @@ import re
 from collections import Counter
 
 from index.lexical import tokenize
-from service.answering import (
-    Decision,
-    Reranker,
-    Sentence,
-    abstain,
-    alternatives,
-    rank_sentences,
-    sentence_finding,
-)
+from service.answering import Sentence, SentenceAnswerer, sentence_finding
 from service.extraction import Candidate, calendar_like, candidates
-from service.models import Finding, Passage
+from service.models import Finding
 from service.question import QuestionAnalysis, QuestionType, analyze
 
 SENTENCES_SEARCHED = 5
@@ -36,26 +28,14 @@ RELEVANCE_MARGIN = 0.12
 _WORD = re.compile(r"\w+")
 
 
-class TypedAnswerer:
+class TypedAnswerer(SentenceAnswerer):
     name = "typed"
 
-    def __init__(self, reranker: Reranker) -> None:
-        self._reranker = reranker
-
-    def answer(self, question: str, passages: list[Passage], threshold: float) -> Decision:
-        sentences, scores = rank_sentences(self._reranker, question, passages)
-        if not sentences:
-            return Decision(None, 0.0, reason="no passage in the index matches the question")
-        if scores[0] < threshold:
-            return abstain(scores[0], threshold)
-        analysis = analyze(question)
-        findings = self._typed_findings(analysis, question, sentences, scores)
-        if not findings:
-            findings = [
-                sentence_finding(s, score) for s, score in zip(sentences, scores, strict=True)
-            ]
-        best = findings[0]
-        return Decision(best, scores[0], alternatives(findings, threshold))
+    def findings(
+        self, question: str, sentences: list[Sentence], scores: list[float]
+    ) -> list[Finding]:
+        typed = self._typed_findings(analyze(question), question, sentences, scores)
+        return typed or super().findings(question, sentences, scores)
 
     def _typed_findings(
         self,
