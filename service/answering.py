@@ -91,7 +91,8 @@ class SentenceAnswerer:
         if scores[0] < threshold:
             return abstain(scores[0], threshold)
         findings = self.findings(question, sentences, scores)
-        return Decision(findings[0], min(scores[0], 1.0), alternatives(findings, threshold))
+        others = self.alternatives(question, findings, sentences, scores, threshold)
+        return Decision(findings[0], min(scores[0], 1.0), others)
 
     def findings(
         self, question: str, sentences: list[Sentence], scores: list[float]
@@ -101,6 +102,17 @@ class SentenceAnswerer:
             sentence_finding(sentence, score)
             for sentence, score in zip(sentences, scores, strict=True)
         ]
+
+    def alternatives(
+        self,
+        question: str,
+        findings: list[Finding],
+        sentences: list[Sentence],
+        scores: list[float],
+        threshold: float,
+    ) -> list[Finding]:
+        """Answers from other documents worth showing beside the best one."""
+        return alternatives(findings, threshold)
 
 
 def rank_sentences(

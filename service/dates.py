@@ -43,11 +43,14 @@ _NUMBER_WORDS = {
     "ninety": 90,
 }
 _UNIT_DAYS = {"day": 1, "week": 7, "fortnight": 14}
-_NUMBER = r"(\d{1,3}|" + "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True)) + ")"
+_NUMBER = r"(?:\d{1,3}|" + "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True)) + ")"
 _WEEKDAY = r"(monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
+# "within 30 days", "in two weeks", "30 days after Monday's notice"; not "a four-day strike".
 _SPAN = re.compile(
-    rf"\b(?:within|in|after|for)?\s*{_NUMBER}[\s-]+(day|week|fortnight|month|year)s?\b"
-    rf"(?:\s+(?:of|after|from)\s+(?P<anchor>.+))?",
+    rf"(?:\b(?:within|in|after)\s+(?P<n1>{_NUMBER})\s+(?P<u1>day|week|fortnight|month|year)s?\b"
+    rf"(?:\s+(?:of|after|from)\s+(?P<anchor>.+))?"
+    rf"|^(?P<n2>{_NUMBER})\s+(?P<u2>day|week|fortnight|month|year)s?\s+(?:of|after|from)\s+"
+    rf"(?P<anchor2>.+))",
     re.IGNORECASE,
 )
 _WEEKDAY_ONLY = re.compile(
@@ -181,10 +184,10 @@ def _span(text: str, published: dt.date, tense: Tense) -> ResolvedDate | None:
     match = _SPAN.search(text)
     if not match:
         return None
-    amount = match.group(1).lower()
+    amount = (match.group("n1") or match.group("n2")).lower()
     count = int(amount) if amount.isdigit() else _NUMBER_WORDS[amount]
-    unit = match.group(2).lower()
-    anchor_text = match.group("anchor")
+    unit = (match.group("u1") or match.group("u2")).lower()
+    anchor_text = match.group("anchor") or match.group("anchor2")
     start, rule_from = published, "the publication date"
     if anchor_text:
         anchor = _anchor(anchor_text, published)

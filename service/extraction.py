@@ -8,11 +8,11 @@ money and percentages for how many. spaCy's English pipeline finds and parses th
 import datetime as dt
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 import spacy
 from spacy.language import Language
-from spacy.tokens import Span
+from spacy.tokens import Doc, Span
 
 from service import dates
 from service.meetings import answer_side, meeting_sides
@@ -70,10 +70,25 @@ _TAKES_EFFECT = {
 }
 
 
+_TRAILING_PREPOSITION = re.compile(r"\s+(of|from|after|to|by|on)$", re.IGNORECASE)
+_BEFORE_DEADLINE = re.compile(
+    r"\b(until|till|by|before|deadline( of| is)?|no later than|due|ahead of)\s*:?\s*$", re.I
+)
+_DURATION = re.compile(r"^[\w-]+\s+(day|week|fortnight|month|year)s?$", re.IGNORECASE)
+_SPAN_START = re.compile(r"\b(within|in|after)\s+$", re.IGNORECASE)
+_SPAN_ANCHOR = re.compile(r"^\s+(of|after|from)\s+[^,.;:]{1,40}?(?=[,.;:]|$)", re.IGNORECASE)
+
+
 @cache
 def pipeline() -> Language:
     """The English pipeline (tagger, parser, entities), loaded once per process."""
     return spacy.load(SPACY_MODEL)
+
+
+@lru_cache(maxsize=4096)
+def parse(sentence: str) -> Doc:
+    """A parsed sentence; the answer and its alternatives look at the same sentences."""
+    return pipeline()(sentence)
 
 
 @dataclass(frozen=True)
@@ -102,8 +117,7 @@ def candidates(
     labels = TYPE_LABELS.get(kind)
     if labels is None:
         return []
-    doc = pipeline()(sentence)
-    span = doc[:]
+    span = parse(sentence)[:]
     if kind is QuestionType.WHO_MET_WHOM:
         parties = answer_side(meeting_sides(span), span, question_words)
         if parties:
@@ -129,7 +143,12 @@ def _candidate(
         return Candidate(start, end, sentence[start:end], entity.label_)
     if kind is not QuestionType.WHEN:
         return Candidate(start, start + len(text), text, entity.label_)
-    tense = _tense(entity) or ("future" if _FUTURE.search(sentence) else None)
+    text = _TRAILING_PREPOSITION.sub("", text)
+    start, text = _with_span_words(sentence, start, text)
+    if _BEFORE_DEADLINE.search(sentence[:start]):
+        tense: dates.Tense | None = "future"  # "until March 14", "by Friday"
+    else:
+        tense = _tense(entity) or ("future" if _FUTURE.search(sentence) else None)
     resolved = dates.resolve(text, published, tense)
     if resolved is None:
         rule = "unresolved: the article has no publication date" if published is None else None
@@ -152,6 +171,20 @@ def _title_start(party: Span) -> int:
     while start < party.start and doc[start].dep_ == "case":
         start += 1
     return doc[start].idx
+
+
+def _with_span_words(sentence: str, start: int, text: str) -> tuple[int, str]:
+    """A duration with the words that make it a deadline: "within 30 days of Monday's notice"."""
+    if not _DURATION.match(text):
+        return start, text
+    before = _SPAN_START.search(sentence[:start])
+    if before:
+        start = before.start()
+    end = start + len(sentence[start:].split(text, 1)[0]) + len(text)
+    anchor = _SPAN_ANCHOR.match(sentence[end:])
+    if anchor:
+        end += anchor.end()
+    return start, sentence[start:end]
 
 
 def _tense(entity: Span) -> dates.Tense | None:

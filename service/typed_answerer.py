@@ -11,7 +11,7 @@ import re
 from collections import Counter
 
 from index.lexical import tokenize
-from service.answering import Sentence, SentenceAnswerer, sentence_finding
+from service.answering import MAX_ALTERNATIVES, Sentence, SentenceAnswerer, sentence_finding
 from service.extraction import Candidate, calendar_like, candidates
 from service.models import Finding
 from service.question import QuestionAnalysis, QuestionType, analyze
@@ -23,6 +23,21 @@ DURATION_PENALTY = 0.1
 PROXIMITY_BONUS = 0.04
 LABEL_BONUS = 0.08
 MEETING_BONUS = 0.12
+# How far below the threshold another document's date may score and still be shown.
+DISAGREEMENT_SLACK = 0.25
+DISAGREEMENT_SENTENCES = 20
+DEADLINE_BONUS = 0.08
+_DEADLINE_QUESTION = re.compile(
+    r"\b(deadline|by what|until|till|due|expire|must|have to|had to|scheduled|set to|begin|start|"
+    r"take effect|reopen|open)\w*\b",
+    re.IGNORECASE,
+)
+_DEADLINE_CUE = re.compile(
+    r"\b(until|till|by|before|deadline( of| is)?|no later than|through|ahead of|due|on or before)"
+    r"\s*:?\s*$",
+    re.IGNORECASE,
+)
+_SPEECH_CUE = re.compile(r"\b(said|says|announced|told|reported|added)\s+(on\s+)?$", re.I)
 # A typed span must come from a sentence nearly as relevant as the best one.
 RELEVANCE_MARGIN = 0.12
 _WORD = re.compile(r"\w+")
@@ -37,20 +52,65 @@ class TypedAnswerer(SentenceAnswerer):
         typed = self._typed_findings(analyze(question), question, sentences, scores)
         return typed or super().findings(question, sentences, scores)
 
+    def alternatives(
+        self,
+        question: str,
+        findings: list[Finding],
+        sentences: list[Sentence],
+        scores: list[float],
+        threshold: float,
+    ) -> list[Finding]:
+        """For dates, the dates other documents give when they disagree with the answer.
+
+        Another outlet may state the same deadline in a less similar sentence, so every
+        sentence of the other documents is searched, with a looser bar than the answer's.
+        """
+        analysis = analyze(question)
+        best = findings[0]
+        if analysis.type is not QuestionType.WHEN or best.normalized is None:
+            return super().alternatives(question, findings, sentences, scores, threshold)
+        others = [
+            (sentence, score)
+            for sentence, score in zip(sentences, scores, strict=True)
+            if sentence.passage.doc_id != best.passage.doc_id
+        ][:DISAGREEMENT_SENTENCES]
+        deep = self._typed_findings(
+            analysis,
+            question,
+            [sentence for sentence, _ in others],
+            [score for _, score in others],
+            searched=DISAGREEMENT_SENTENCES,
+            margin=1.0,
+        )
+        disagreeing: dict[str, Finding] = {}
+        for finding in deep:
+            doc_id = finding.passage.doc_id
+            if (
+                doc_id != best.passage.doc_id
+                and doc_id not in disagreeing
+                and finding.normalized not in {None, best.normalized}
+                and finding.score >= threshold - DISAGREEMENT_SLACK
+            ):
+                disagreeing[doc_id] = finding
+        return list(disagreeing.values())[:MAX_ALTERNATIVES]
+
     def _typed_findings(
         self,
         analysis: QuestionAnalysis,
         question: str,
         sentences: list[Sentence],
         scores: list[float],
+        searched: int | None = None,
+        margin: float | None = None,
     ) -> list[Finding]:
         question_words = {word.lower() for word in _WORD.findall(question)}
+        deadline = analysis.type is QuestionType.WHEN and bool(_DEADLINE_QUESTION.search(question))
         question_stems = set(tokenize([question])[0])
         found: list[tuple[float, Sentence, Candidate]] = []
         # Meeting relations and resolvable dates are rarer than entities: look further.
         wider = analysis.type in {QuestionType.WHO_MET_WHOM, QuestionType.WHEN}
-        searched = SENTENCES_SEARCHED * (2 if wider else 1)
-        margin = RELEVANCE_MARGIN * (2 if wider else 1)
+        searched = searched or SENTENCES_SEARCHED * (2 if wider else 1)
+        margin = margin or RELEVANCE_MARGIN * (2 if wider else 1)
         for sentence, score in zip(sentences[:searched], scores, strict=False):
             if score < scores[0] - margin:
                 break
@@ -60,6 +120,7 @@ class TypedAnswerer(SentenceAnswerer):
                 bonus = (
                     (MEETING_BONUS if candidate.label == "PARTIES" else 0.0)
                     + _date_bonus(analysis.type, candidate)
+                    + _deadline_bonus(deadline, sentence.text, candidate)
                     + _label_bonus(analysis.expects, candidate)
                     + _proximity(sentence.text, candidate, question_stems)
                 )
@@ -83,6 +144,18 @@ def _label_bonus(expects: str | None, candidate: Candidate) -> float:
     if expects is None or candidate.label in {"PARTIES", "DATE", "TIME"}:
         return 0.0
     return LABEL_BONUS if candidate.label == expects else -LABEL_BONUS
+
+
+def _deadline_bonus(deadline: bool, sentence: str, candidate: Candidate) -> float:
+    """For deadline questions: dates after "until", "by", "before" rather than "said on"."""
+    if not deadline:
+        return 0.0
+    before = sentence[max(0, candidate.start - 24) : candidate.start]
+    if _DEADLINE_CUE.search(before):
+        return DEADLINE_BONUS
+    if _SPEECH_CUE.search(before):
+        return -DEADLINE_BONUS
+    return 0.0
 
 
 def _date_bonus(kind: QuestionType, candidate: Candidate) -> float:

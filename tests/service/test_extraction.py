@@ -59,3 +59,19 @@ def test_a_date_under_a_verbless_root_still_resolves():
     # The date's chain of heads ends at a root that is not a verb ("Deadline: March 3.").
     (found,) = candidates(QuestionType.WHEN, "Deadline: March 3.", {"when"}, dt.date(2023, 2, 1))
     assert found.normalized == "2023-03-03"
+
+
+def test_a_duration_keeps_the_words_that_make_it_a_deadline():
+    sentence = "Agencies must remove the app within 30 days of Monday's guidance, the memo said."
+    found = candidates(QuestionType.WHEN, sentence, {"when"}, dt.date(2023, 2, 28))
+    span = next(c for c in found if "30 days" in c.text)
+    assert span.text == "within 30 days of Monday's guidance"
+    assert span.normalized == "2023-03-29"  # Monday 2023-02-27 + 30 days
+    assert sentence[span.start : span.end] == span.text
+
+
+def test_a_date_after_until_is_a_deadline_to_come():
+    (found,) = candidates(
+        QuestionType.WHEN, "The union gave the port until March 14.", {"when"}, dt.date(2023, 2, 28)
+    )
+    assert found.normalized == "2023-03-14"

@@ -54,3 +54,17 @@ def test_the_sentence_answerer_stays_available(demo_settings, demo_store):
     service = QAService(demo_settings.model_copy(update={"answerer": "sentence"}), demo_store)
     answer = service.ask(Question(question="Who did Jorun Halstrem hold talks with?"))
     assert answer.answerer == "sentence" and answer.answer == answer.quote
+
+
+def test_disagreeing_dates_from_another_outlet_are_alternatives(typed):
+    answer, _ = ask(
+        typed,
+        "What is the deadline the Port Amsel dockworkers set for their strike?",
+        dt.date(2025, 3, 13),
+    )
+    assert (answer.answer, answer.normalized) == ("March 14", "2025-03-14")
+    (other,) = answer.alternatives
+    assert other.citation.doc_id != answer.citations[0].doc_id
+    assert other.normalized == "2025-03-21" and other.date == dt.date(2025, 3, 12)
+    text = typed.snapshot().document(other.citation.doc_id).text
+    assert text[other.citation.answer_start : other.citation.answer_end] == other.answer
