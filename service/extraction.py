@@ -72,7 +72,9 @@ _TAKES_EFFECT = {
 
 _TRAILING_PREPOSITION = re.compile(r"\s+(of|from|after|to|by|on)$", re.IGNORECASE)
 _BEFORE_DEADLINE = re.compile(
-    r"\b(until|till|by|before|deadline( of| is)?|no later than|due|ahead of)\s*:?\s*$", re.I
+    r"\b(until|till|by|before|deadline( of| is)?|no later than|through|due|ahead of|"
+    r"on or before)\s*:?\s*$",
+    re.I,
 )
 _DURATION = re.compile(r"^[\w-]+\s+(day|week|fortnight|month|year)s?$", re.IGNORECASE)
 _SPAN_START = re.compile(r"\b(within|in|after)\s+$", re.IGNORECASE)
@@ -145,7 +147,7 @@ def _candidate(
         return Candidate(start, start + len(text), text, entity.label_)
     text = _TRAILING_PREPOSITION.sub("", text)
     start, text = _with_span_words(sentence, start, text)
-    if _BEFORE_DEADLINE.search(sentence[:start]):
+    if follows_deadline_word(sentence, start):
         tense: dates.Tense | None = "future"  # "until March 14", "by Friday"
     else:
         tense = _tense(entity) or ("future" if _FUTURE.search(sentence) else None)
@@ -171,6 +173,11 @@ def _title_start(party: Span) -> int:
     while start < party.start and doc[start].dep_ == "case":
         start += 1
     return doc[start].idx
+
+
+def follows_deadline_word(sentence: str, start: int) -> bool:
+    """Whether the words just before `start` make a date a deadline ("until", "by", ...)."""
+    return bool(_BEFORE_DEADLINE.search(sentence[max(0, start - 24) : start]))
 
 
 def _with_span_words(sentence: str, start: int, text: str) -> tuple[int, str]:

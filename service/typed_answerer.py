@@ -12,7 +12,7 @@ from collections import Counter
 
 from index.lexical import tokenize
 from service.answering import MAX_ALTERNATIVES, Sentence, SentenceAnswerer, sentence_finding
-from service.extraction import Candidate, calendar_like, candidates
+from service.extraction import Candidate, calendar_like, candidates, follows_deadline_word
 from service.models import Finding
 from service.question import QuestionAnalysis, QuestionType, analyze
 
@@ -30,11 +30,6 @@ DEADLINE_BONUS = 0.08
 _DEADLINE_QUESTION = re.compile(
     r"\b(deadline|by what|until|till|due|expire|must|have to|had to|scheduled|set to|begin|start|"
     r"take effect|reopen|open)\w*\b",
-    re.IGNORECASE,
-)
-_DEADLINE_CUE = re.compile(
-    r"\b(until|till|by|before|deadline( of| is)?|no later than|through|ahead of|due|on or before)"
-    r"\s*:?\s*$",
     re.IGNORECASE,
 )
 _SPEECH_CUE = re.compile(r"\b(said|says|announced|told|reported|added)\s+(on\s+)?$", re.I)
@@ -150,10 +145,9 @@ def _deadline_bonus(deadline: bool, sentence: str, candidate: Candidate) -> floa
     """For deadline questions: dates after "until", "by", "before" rather than "said on"."""
     if not deadline:
         return 0.0
-    before = sentence[max(0, candidate.start - 24) : candidate.start]
-    if _DEADLINE_CUE.search(before):
+    if follows_deadline_word(sentence, candidate.start):
         return DEADLINE_BONUS
-    if _SPEECH_CUE.search(before):
+    if _SPEECH_CUE.search(sentence[max(0, candidate.start - 24) : candidate.start]):
         return -DEADLINE_BONUS
     return 0.0
 
