@@ -67,7 +67,16 @@ def meeting_sides(sentence: Span) -> list[tuple[Side, Side]]:
     relations = []
     for token in sentence:
         if token.pos_ in {"VERB", "AUX"} and token.lemma_.lower() in MEETING_VERBS:
-            subjects = _expand([c for c in token.children if c.dep_ in _SUBJECTS])
+            subjects = _expand(
+                [c for c in token.children if c.dep_ in _SUBJECTS and c.dep_ != "agent"]
+                + [
+                    pobj
+                    for agent in token.children
+                    if agent.dep_ == "agent"
+                    for pobj in agent.children
+                    if pobj.dep_ == "pobj"
+                ]
+            )
             others = _expand(
                 [
                     c

@@ -43,6 +43,12 @@ def parties(sentence: str, question: str) -> list[str]:
             "Which Republican leader did the president speak with by phone?",
             ["Tom Avery"],
         ),
+        (
+            "Minister Edda Lunn was greeted at the harbour by Governor Piet Raske and Mayor "
+            "Ola Brun.",
+            "Who greeted Edda Lunn at the harbour?",
+            ["Piet Raske", "Ola Brun"],
+        ),
     ],
 )
 def test_the_answer_is_the_side_the_question_does_not_name(sentence, question, expected):
