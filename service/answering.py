@@ -53,7 +53,7 @@ class EmbeddingReranker:
     def score(self, question: str, texts: list[str]) -> np.ndarray:
         vectors = self._embed([question, *texts])
         semantic = np.clip(vectors[1:] @ vectors[0], 0.0, 1.0)
-        overlap = np.array([term_overlap(question, text) for text in texts])
+        overlap = np.array(term_overlaps(question, texts))
         return (SEMANTIC_WEIGHT * semantic + OVERLAP_WEIGHT * overlap) / (
             SEMANTIC_WEIGHT + OVERLAP_WEIGHT
         )
@@ -142,10 +142,16 @@ def abstain(best: float, threshold: float) -> Decision:
 
 def term_overlap(question: str, text: str) -> float:
     """The share of the question's content terms (stemmed, no stopwords) found in `text`."""
-    wanted = set(tokenize([question])[0])
+    return term_overlaps(question, [text])[0]
+
+
+def term_overlaps(question: str, texts: list[str]) -> list[float]:
+    """`term_overlap` for many texts, tokenising the question once and the texts together."""
+    wanted, *tokenized = tokenize([question, *texts])
     if not wanted:
-        return 0.0
-    return len(wanted & set(tokenize([text])[0])) / len(wanted)
+        return [0.0] * len(texts)
+    terms = set(wanted)
+    return [len(terms & set(tokens)) / len(terms) for tokens in tokenized]
 
 
 def _sentences(passages: list[Passage]) -> list[Sentence]:

@@ -7,8 +7,9 @@ when the question has a date, so that retrieval can prefer the documents of that
 
 import datetime as dt
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import StrEnum
+from functools import lru_cache
 
 from index.lexical import tokenize
 
@@ -107,11 +108,11 @@ _ORG_WORDS = re.compile(
 _WH_PHRASE = re.compile(r"\b(who|whom|whose|which|what)((?:\s+[\w.'’-]+){0,4})", re.I)
 
 
-@dataclass
+@dataclass(frozen=True)
 class QuestionAnalysis:
     text: str
     type: QuestionType
-    terms: list[str] = field(default_factory=list)
+    terms: tuple[str, ...] = ()
     date_range: tuple[dt.date, dt.date] | None = None
     expects: str | None = None  # the entity label the wh-phrase asks for, when it says
 
@@ -180,11 +181,13 @@ def expected_label(question: str) -> str | None:
     return None
 
 
+@lru_cache(maxsize=1024)
 def analyze(question: str, question_date: dt.date | None = None) -> QuestionAnalysis:
+    """The analysis of a question (cached: the answerer consults it more than once)."""
     return QuestionAnalysis(
         text=question,
         type=classify(question),
-        terms=tokenize([question])[0],
+        terms=tuple(tokenize([question])[0]),
         date_range=date_range(question, question_date),
         expects=expected_label(question),
     )
