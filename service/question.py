@@ -40,7 +40,9 @@ _RULES: list[tuple[QuestionType, re.Pattern[str]]] = [
         QuestionType.QUANTITY,
         re.compile(
             r"\bhow (many|much|long|far|old|big|large|high|often)\b|"
-            r"\bwhat (percentage|percent|share|number|amount|proportion|sum|price|fine)\b|"
+            r"\bwhat (?:was |is |were |are )?(?:the )?(percentage|percent|share|number|amount|"
+            r"proportion|sum|price|fine|magnitude|population|score|rate|cost|value|size|"
+            r"height|speed|temperature)\b|"
             r"\b(which|what) (figure|total)\b",
             re.I,
         ),

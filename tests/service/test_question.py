@@ -61,3 +61,9 @@ def test_analysis_keeps_the_question_terms_stemmed_without_stopwords():
 )
 def test_the_wh_phrase_names_the_kind_of_entity_expected(question, label):
     assert expected_label(question) == label
+
+
+def test_what_questions_about_measures_ask_for_quantities():
+    assert classify("What was the magnitude of the quake?") is QuestionType.QUANTITY
+    assert classify("What is the population of Port Amsel?") is QuestionType.QUANTITY
+    assert classify("What age group can now get the vaccine?") is QuestionType.WHAT
