@@ -81,8 +81,7 @@ class TypedAnswerer(SentenceAnswerer):
         for finding in deep:
             doc_id = finding.passage.doc_id
             if (
-                doc_id != best.passage.doc_id
-                and doc_id not in disagreeing
+                doc_id not in disagreeing
                 and finding.normalized not in {None, best.normalized}
                 and finding.score >= threshold - DISAGREEMENT_SLACK
             ):
@@ -100,7 +99,7 @@ class TypedAnswerer(SentenceAnswerer):
     ) -> list[Finding]:
         question_words = {word.lower() for word in _WORD.findall(question)}
         deadline = analysis.type is QuestionType.WHEN and bool(_DEADLINE_QUESTION.search(question))
-        question_stems = set(tokenize([question])[0])
+        question_stems = set(analysis.terms)
         found: list[tuple[float, Sentence, Candidate]] = []
         # Meeting relations and resolvable dates are rarer than entities: look further.
         wider = analysis.type in {QuestionType.WHO_MET_WHOM, QuestionType.WHEN}
@@ -109,6 +108,7 @@ class TypedAnswerer(SentenceAnswerer):
         for sentence, score in zip(sentences[:searched], scores, strict=False):
             if score < scores[0] - margin:
                 break
+            shared = _shared_term_positions(sentence.text, question_stems)
             for candidate in candidates(
                 analysis.type, sentence.text, question_words, sentence.passage.date
             ):
@@ -117,7 +117,7 @@ class TypedAnswerer(SentenceAnswerer):
                     + _date_bonus(analysis.type, candidate)
                     + _deadline_bonus(deadline, sentence.text, candidate)
                     + _label_bonus(analysis.expects, candidate)
-                    + _proximity(sentence.text, candidate, question_stems)
+                    + _proximity(shared, candidate)
                 )
                 found.append((score + bonus, sentence, candidate))
         if not found:
@@ -160,18 +160,22 @@ def _date_bonus(kind: QuestionType, candidate: Candidate) -> float:
     return -DURATION_PENALTY if not calendar_like(candidate.text) else 0.0
 
 
-def _proximity(sentence: str, candidate: Candidate, question_stems: set[str]) -> float:
-    """A small bonus for candidates near the words the sentence shares with the question."""
+def _shared_term_positions(sentence: str, question_stems: set[str]) -> list[int]:
+    """Where the sentence's words that the question also has start."""
     words = list(_WORD.finditer(sentence))
     stems = tokenize([match.group() for match in words])
-    positions = [
+    return [
         match.start()
         for match, stem in zip(words, stems, strict=True)
         if stem and stem[0] in question_stems
     ]
-    if not positions:
+
+
+def _proximity(shared_positions: list[int], candidate: Candidate) -> float:
+    """A small bonus for candidates near the words the sentence shares with the question."""
+    if not shared_positions:
         return 0.0
-    distance = min(abs(p - candidate.start) for p in positions)
+    distance = min(abs(p - candidate.start) for p in shared_positions)
     return PROXIMITY_BONUS * max(0.0, 1 - distance / 120)
 
 
