@@ -1,9 +1,15 @@
 """Citations, verified against the stored text before any answer leaves citeqa."""
 
+import itertools
 from collections.abc import Callable
 
 from index.models import Document
 from service.models import Citation, DocumentRef, Finding
+
+
+def join_names(names: list[str]) -> str:
+    """ "A", "A and B", "A, B and C": how an answer lists names that stand apart."""
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
 class CitationError(ValueError):
@@ -20,10 +26,21 @@ def verify(finding: Finding, document: Document | None) -> None:
         and finding.answer_start < finding.answer_end <= finding.quote_end <= len(text)
     ):
         raise CitationError(f"answer span is not inside its quote in {document.id!r}")
-    if text[finding.answer_start : finding.answer_end] != finding.answer:
+    if _answer_text(finding, text) != finding.answer:
         raise CitationError(f"answer text differs from {document.id!r} at its offsets")
     if text[finding.quote_start : finding.quote_end] != finding.quote:
         raise CitationError(f"quote differs from {document.id!r} at its offsets")
+
+
+def _answer_text(finding: Finding, text: str) -> str:
+    parts = finding.answer_parts
+    if not parts:
+        return text[finding.answer_start : finding.answer_end]
+    inside = all(finding.answer_start <= start < end <= finding.answer_end for start, end in parts)
+    ordered = all(a[1] <= b[0] for a, b in itertools.pairwise(parts))
+    if not (inside and ordered and parts[0][0] == finding.answer_start):
+        raise CitationError("answer parts are not in order inside the answer span")
+    return join_names([text[start:end] for start, end in parts])
 
 
 def cite(finding: Finding, n: int, document: Document | None) -> Citation:
@@ -38,6 +55,7 @@ def cite(finding: Finding, n: int, document: Document | None) -> Citation:
         quote_end=finding.quote_end,
         answer_start=finding.answer_start,
         answer_end=finding.answer_end,
+        answer_parts=finding.answer_parts,
     )
 
 

@@ -6,6 +6,7 @@ money and percentages for how many. spaCy's English pipeline finds and parses th
 """
 
 import datetime as dt
+import itertools
 import re
 from dataclasses import dataclass
 from functools import cache, lru_cache
@@ -15,6 +16,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from service import dates
+from service.citations import join_names
 from service.meetings import answer_side, meeting_sides
 from service.question import QuestionType
 
@@ -70,6 +72,7 @@ _TAKES_EFFECT = {
 }
 
 
+_LIST_SEPARATOR = re.compile(r"\s*(,|and|&|, and)\s*")
 _TRAILING_PREPOSITION = re.compile(r"\s+(of|from|after|to|by|on)$", re.IGNORECASE)
 _BEFORE_DEADLINE = re.compile(
     r"\b(until|till|by|before|deadline( of| is)?|no later than|through|due|ahead of|"
@@ -103,6 +106,7 @@ class Candidate:
     label: str
     normalized: str | None = None
     rule: str | None = None
+    parts: tuple[tuple[int, int], ...] = ()
 
     @property
     def resolved(self) -> bool:
@@ -123,14 +127,38 @@ def candidates(
     if kind is QuestionType.WHO_MET_WHOM:
         parties = answer_side(meeting_sides(span), span, question_words)
         if parties:
-            start, end = _title_start(parties[0]), parties[-1].end_char
-            return [Candidate(start, end, sentence[start:end], "PARTIES")]
+            return [_parties_candidate(parties, sentence)]
     found = [
         _candidate(entity, kind, sentence, published)
         for entity in span.ents
         if entity.label_ in labels and not _named(entity, question_words)
     ]
-    return [candidate for candidate in found if candidate is not None]
+    typed = [candidate for candidate in found if candidate is not None]
+    if kind is QuestionType.WHAT:
+        typed += _phrases(span, question_words)
+    return typed
+
+
+def _phrases(sentence: Span, question_words: set[str]) -> list[Candidate]:
+    """Noun phrases that are not names ("climate change", "baby formula"): what-questions
+    often ask for a thing no entity label covers."""
+    found = []
+    for chunk in sentence.doc.noun_chunks:
+        if chunk.root.pos_ not in {"NOUN", "PROPN"} or chunk.root.ent_type_:
+            continue
+        start = chunk.start
+        while start < chunk.end and chunk.doc[start].pos_ in {"DET", "PRON"}:
+            start += 1
+        phrase = chunk.doc[start : chunk.end]
+        content = [t.lower_ for t in phrase if t.is_alpha and not t.is_stop]
+        if content and any(word not in question_words for word in content):
+            offset = sentence.start_char
+            found.append(
+                Candidate(
+                    phrase.start_char - offset, phrase.end_char - offset, phrase.text, "PHRASE"
+                )
+            )
+    return found
 
 
 def _candidate(
@@ -158,6 +186,18 @@ def _candidate(
     return Candidate(
         start, start + len(text), text, entity.label_, resolved.date.isoformat(), resolved.rule
     )
+
+
+def _parties_candidate(parties: list[Span], sentence: str) -> Candidate:
+    """The parties as one answer: the text itself when they stand together ("Defense Minister
+    X and Y"), else their names joined ("X and Y" from "met X on Tuesday, along with Y")."""
+    start, end = _title_start(parties[0]), parties[-1].end_char
+    gaps = [sentence[a.end_char : _title_start(b)] for a, b in itertools.pairwise(parties)]
+    if all(_LIST_SEPARATOR.fullmatch(gap) for gap in gaps):
+        return Candidate(start, end, sentence[start:end], "PARTIES")
+    parts = tuple((party.start_char, party.end_char) for party in parties)
+    names = join_names([party.text for party in parties])
+    return Candidate(parts[0][0], end, names, "PARTIES", parts=parts)
 
 
 def _title_start(party: Span) -> int:

@@ -46,6 +46,10 @@ PARTY_LABELS = {"PERSON", "ORG", "NORP", "GPE"}
 _SUBJECTS = {"nsubj", "nsubjpass", "agent"}
 _OBJECTS = {"dobj", "obj", "attr", "dative"}
 _WITH = {"with", "between", "among", "alongside"}
+# "along with X", "together with X": the "with" hangs off another preposition.
+_WITH_LEADS = {"along", "together"}
+# "two of Trump's attorneys", "both of them": the parties are inside the "of" phrase.
+_QUANTIFIERS = {"both", "all", "some", "several", "many", "each", "few", "most"}
 
 
 @dataclass(frozen=True)
@@ -56,10 +60,17 @@ class Side:
         """The named parties on this side, in text order, without nested descriptions."""
         found: dict[int, Span] = {}
         for head in self.heads:
-            for entity in sentence.ents:
-                if entity.label_ in PARTY_LABELS and _belongs(entity, head):
-                    found[entity.start] = entity
-        return [found[start] for start in sorted(found)]
+            owned = [e for e in sentence.ents if e.label_ in PARTY_LABELS and _belongs(e, head)]
+            if head.pos_ == "PROPN" and not any(e.start <= head.i < e.end for e in owned):
+                owned.append(_bare_name(head))  # a name the entity recogniser missed
+            found.update((entity.start, entity) for entity in owned)
+        named = [found[start] for start in sorted(found)]
+        # "Disney's Bob Iger": the company describes the person, it is not another party.
+        return [
+            party
+            for party in named
+            if not any(_describes(party, other) for other in named if other.label_ == "PERSON")
+        ]
 
 
 def meeting_sides(sentence: Span) -> list[tuple[Side, Side]]:
@@ -105,10 +116,18 @@ def meeting_sides(sentence: Span) -> list[tuple[Side, Side]]:
 
 
 def _with_objects(token: Token) -> list[Token]:
+    preps = [child for child in token.children if child.dep_ == "prep"]
+    preps += [
+        inner
+        for lead in preps
+        if lead.lower_ in _WITH_LEADS
+        for inner in lead.children
+        if inner.dep_ == "prep"
+    ]
     return [
         pobj
-        for prep in token.children
-        if prep.dep_ == "prep" and prep.lower_ in _WITH
+        for prep in preps
+        if prep.lower_ in _WITH
         for pobj in prep.children
         if pobj.dep_ == "pobj"
     ]
@@ -135,9 +154,47 @@ def _expand(heads: list[Token]) -> list[Token]:
                     if pobj.dep_ == "pobj"
                 ]
                 queue += [obj for obj in child.children if obj.dep_ in _OBJECTS]
-            elif child.dep_ == "prep" and child.lower_ == "including":
+            elif child.dep_ == "prep" and (
+                child.lower_ == "including" or (child.lower_ == "of" and _quantifies(head))
+            ):
                 queue += [pobj for pobj in child.children if pobj.dep_ == "pobj"]
+        queue += _listed_after_colon(head)
     return expanded
+
+
+def _quantifies(token: Token) -> bool:
+    return token.pos_ == "NUM" or token.lower_ in _QUANTIFIERS
+
+
+def _listed_after_colon(head: Token) -> list[Token]:
+    """ "four media CEOs: Disney's Bob Iger, ...": the first name listed after the colon; its
+    conjuncts follow through the usual expansion. The parser often hangs such lists elsewhere."""
+    doc = head.doc
+    if head.pos_ != "NOUN" or head.i + 2 >= len(doc) or doc[head.i + 1].text != ":":
+        return []
+    for entity in doc.ents:
+        if entity.start > head.i + 1 and entity.label_ == "PERSON":
+            return [entity.root]
+    return []
+
+
+def _describes(party: Span, person: Span) -> bool:
+    """The party is a possessive or compound modifier of the person's name."""
+    return (
+        party.end <= person.start
+        and party.root.dep_ in {"poss", "compound", "nmod"}
+        and party.root.head.i in range(person.start, person.end)
+    )
+
+
+def _bare_name(head: Token) -> Span:
+    """A proper noun with the proper nouns compounded before it ("Milo Hart")."""
+    start = head.i
+    while start > 0 and head.doc[start - 1].dep_ == "compound":
+        if head.doc[start - 1].pos_ != "PROPN" or head.doc[start - 1].head.i != head.i:
+            break
+        start -= 1
+    return Span(head.doc, start, head.i + 1, label="PERSON")
 
 
 def _belongs(entity: Span, head: Token) -> bool:

@@ -68,6 +68,13 @@ class Citation(DocumentRef):
     quote_end: int = Field(ge=0)
     answer_start: int = Field(ge=0)
     answer_end: int = Field(ge=0)
+    answer_parts: list[tuple[int, int]] = Field(
+        default_factory=list,
+        description=(
+            'When the answer joins names that stand apart in the text ("X and Y" from '
+            '"met X on Tuesday, along with Y"), where each name stands; empty otherwise.'
+        ),
+    )
 
 
 class Alternative(BaseModel):
@@ -112,4 +119,5 @@ class Finding(BaseModel):
     quote_end: int = Field(ge=0)
     answer_start: int = Field(ge=0)
     answer_end: int = Field(ge=0)
+    answer_parts: list[tuple[int, int]] = Field(default_factory=list)
     score: float

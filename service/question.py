@@ -58,10 +58,8 @@ _RULES: list[tuple[QuestionType, re.Pattern[str]]] = [
     (
         QuestionType.WHERE,
         re.compile(
-            r"\bwhere\b|\b(in|to|at|from) (which|what) (city|country|state|town|place|venue|region|"
-            r"province|capital|county|island|location|stadium|port)\b|"
-            r"\b(which|what) (city|country|state|town|place|venue|region|province|capital|county|"
-            r"island|location|stadium|port)\b",
+            r"\bwhere\b|\b(which|what)(\s+[\w-]+)?\s+(city|country|state|town|place|venue|region|"
+            r"province|capital|county|island|location|stadium|port)\b",
             re.I,
         ),
     ),

@@ -71,6 +71,30 @@ def test_the_fixture_offsets_hold_their_text():
     assert TEXT[QUOTE_START:QUOTE_END] == QUOTE
 
 
+def parts_finding(answer: str, names: list[str]) -> Finding:
+    parts = [(TEXT.index(name), TEXT.index(name) + len(name)) for name in names]
+    return finding(
+        answer=answer,
+        quote=TEXT[QUOTE_START - 56 : QUOTE_END],
+        quote_start=QUOTE_START - 56,
+        answer_start=parts[0][0],
+        answer_end=parts[-1][1],
+        answer_parts=parts,
+    )
+
+
+def test_an_answer_joined_from_names_that_stand_apart_verifies():
+    joined = parts_finding("The Amsel Dock Union and Workers", ["The Amsel Dock Union", "Workers"])
+    verify(joined, DOCUMENT)
+    assert cite(joined, 1, DOCUMENT).answer_parts == joined.answer_parts
+
+
+def test_joined_names_that_differ_from_their_parts_are_rejected():
+    wrong = parts_finding("The Amsel Dock Union and Strikers", ["The Amsel Dock Union", "Workers"])
+    with pytest.raises(CitationError):
+        verify(wrong, DOCUMENT)
+
+
 def test_a_correct_finding_verifies():
     verify(finding(), DOCUMENT)
 

@@ -49,6 +49,24 @@ def parties(sentence: str, question: str) -> list[str]:
             "Who greeted Edda Lunn at the harbour?",
             ["Piet Raske", "Ola Brun"],
         ),
+        (
+            "Coach Dan Rivera met for an hour with club director Ines Marlow on Monday, along "
+            "with owner Tobias Venn, and then left for the airport.",
+            "Whom did Dan Rivera meet with for an hour?",
+            ["Ines Marlow", "Tobias Venn"],
+        ),
+        (
+            "Three inspectors sat down with two of the mayor's advisers, Lotte Brink and Karel "
+            "Vos, and toured the depot.",
+            "Which advisers did the inspectors sit down with?",
+            ["Lotte Brink", "Karel Vos"],
+        ),
+        (
+            "The strike ended after a meeting between union leaders and three studio chiefs: "
+            "Northlight's Ada Fenn, Corvid Pictures' Milo Hart and Tern Media's Ruth Oyelaran.",
+            "Which studio chiefs took part in the meeting with union leaders?",
+            ["Ada Fenn", "Milo Hart", "Ruth Oyelaran"],
+        ),
     ],
 )
 def test_the_answer_is_the_side_the_question_does_not_name(sentence, question, expected):

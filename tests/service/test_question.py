@@ -17,6 +17,7 @@ from service.question import QuestionType, analyze, classify, date_range, expect
         ("On what day did the border crossing reopen?", QuestionType.WHEN),
         ("Where did the talks take place?", QuestionType.WHERE),
         ("In which city is the new terminal being built?", QuestionType.WHERE),
+        ("In which Baltic country did the ministers hold their meeting?", QuestionType.WHERE),
         ("How many people were killed in the attack?", QuestionType.QUANTITY),
         ("How much will the terminal cost?", QuestionType.QUANTITY),
         ("What percentage of voters backed the plan?", QuestionType.QUANTITY),

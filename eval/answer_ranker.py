@@ -1,0 +1,150 @@
+"""Learn the typed answerer's candidate weights from gold question sets.
+
+    python -m eval.answer_ranker --corpus ../shared/eval/dev/corpus.jsonl \
+        --qa ../shared/eval/dev/qa.jsonl --qa ../shared/eval/dev/qa_mission.jsonl
+
+Every question is retrieved and its sentences ranked exactly as `citeqa ask` does; every
+typed candidate of the searched sentences becomes a row of service.candidate_features, labelled
+by whether it is a gold answer (token F1 at least 0.5, or the gold date). A logistic regression
+learns the weights. Grouped cross-validation reports the token F1 the learned ranker reaches on
+questions it was not trained on, beside ranking by sentence score alone; the weights fitted
+on all questions go to service/answer_weights.json.
+"""
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated
+
+import numpy as np
+import typer
+from sklearn.linear_model import LogisticRegression
+from tqdm import tqdm
+
+from eval import metrics
+from eval.gold import GoldItem, load_gold
+from eval.runner import corpus_files, corpus_fingerprint, default_eval_index_dir, prepare_index
+from service.answering import rank_sentences
+from service.candidate_features import FEATURES, WEIGHTS_FILE
+from service.qa import QAService
+from service.settings import Settings
+from service.typed_answerer import scored_candidates
+
+app = typer.Typer(add_completion=False)
+REGULARISATION = 1.0
+
+
+@dataclass
+class QuestionRows:
+    item_id: str
+    features: np.ndarray  # one row per candidate
+    f1: np.ndarray  # each candidate's token F1 against the gold answers
+    labels: np.ndarray
+    fallback_f1: float  # the best sentence's F1, the answer when there is no candidate
+    weight: float = 1.0  # each gold set counts as much as the others, whatever its size
+
+
+def candidate_rows(service: QAService, item: GoldItem) -> QuestionRows:
+    snapshot = service.snapshot()
+    passages = service.retriever.retrieve(snapshot, item.question, question_date=item.question_date)
+    sentences, scores = rank_sentences(service.answerer._reranker, item.question, passages)
+    found = scored_candidates(item.question, sentences, scores)
+    f1 = np.array([metrics.token_f1(c.candidate.text, item.answers) for c in found])
+    gold_date = getattr(item, "normalized_date", None)
+    same_day = np.array([bool(gold_date) and c.candidate.normalized == gold_date for c in found])
+    return QuestionRows(
+        item_id=item.id,
+        features=np.array([c.features for c in found]).reshape(len(found), len(FEATURES)),
+        f1=f1,
+        labels=(f1 >= 0.5) | same_day if len(found) else np.zeros(0, dtype=bool),
+        fallback_f1=metrics.token_f1(sentences[0].text, item.answers) if sentences else 0.0,
+    )
+
+
+def chosen_f1(questions: list[QuestionRows], score) -> float:
+    """Mean token F1 (each set weighted equally) when each question answers with its
+    best-scored candidate."""
+    total = 0.0
+    for question in questions:
+        if len(question.f1):
+            f1 = question.f1[int(np.argmax(score(question.features)))]
+        else:
+            f1 = question.fallback_f1
+        total += f1 * question.weight
+    return total / sum(question.weight for question in questions)
+
+
+def fit(questions: list[QuestionRows]) -> LogisticRegression:
+    rows = [q for q in questions if len(q.f1)]
+    model = LogisticRegression(C=REGULARISATION, max_iter=5000)
+    model.fit(
+        np.vstack([q.features for q in rows]),
+        np.concatenate([q.labels for q in rows]),
+        sample_weight=np.concatenate([np.full(len(q.f1), q.weight) for q in rows]),
+    )
+    return model
+
+
+def cross_validated_f1(questions: list[QuestionRows], folds: int) -> float:
+    order = np.random.default_rng(0).permutation(len(questions))
+    total = 0.0
+    for fold in np.array_split(order, folds):
+        held_out = set(fold.tolist())
+        model = fit([q for i, q in enumerate(questions) if i not in held_out])
+        test = [questions[i] for i in fold]
+        total += chosen_f1(test, model.decision_function) * sum(q.weight for q in test)
+    return total / sum(q.weight for q in questions)
+
+
+@app.command()
+def main(
+    corpus: Annotated[Path, typer.Option(help="The corpus the gold sets ask about.")],
+    qa: Annotated[list[Path], typer.Option(help="Gold question sets (repeatable).")],
+    out: Annotated[Path, typer.Option(help="Where the learned weights go.")] = WEIGHTS_FILE,
+    folds: int = 5,
+) -> None:
+    files = corpus_files(corpus, qa)
+    settings = Settings(
+        index_dir=default_eval_index_dir(corpus_fingerprint(files, Settings())),
+        answer_threshold=0.0,
+        answerer="typed",
+    )
+    prepare_index(files, settings, progress=True)
+    service = QAService(settings)
+    sets = [[item for item in load_gold(path) if item.answerable] for path in qa]
+    total = sum(len(items) for items in sets)
+    questions = []
+    for items in sets:
+        for item in tqdm(items, desc="questions"):
+            rows = candidate_rows(service, item)
+            rows.weight = total / (len(sets) * len(items))
+            questions.append(rows)
+    by_sentence = chosen_f1(questions, lambda rows: rows[:, FEATURES.index("score")])
+    learned = cross_validated_f1(questions, folds)
+    model = fit(questions)
+    weights = dict(zip(FEATURES, (round(float(w), 4) for w in model.coef_[0]), strict=True))
+    figures = {
+        "questions": len(questions),
+        "with_candidates": sum(bool(len(q.f1)) for q in questions),
+        "candidate_recall": float(np.mean([q.labels.any() for q in questions if len(q.f1)])),
+        "f1_by_sentence_score": round(by_sentence, 4),
+        "f1_learned_cross_validated": round(learned, 4),
+    }
+    out.write_text(
+        json.dumps(
+            {
+                "weights": weights,
+                "bias": round(float(model.intercept_[0]), 4),
+                "trained_on": [str(path) for path in qa],
+                "figures": figures,
+            },
+            indent=2,
+        )
+        + "\n"
+    )
+    typer.echo(json.dumps(figures, indent=2))
+    typer.echo(f"weights written to {out}")
+
+
+if __name__ == "__main__":
+    app()

@@ -1,0 +1,227 @@
+"""What makes a typed candidate the answer: the signals the answer ranker weighs.
+
+Each candidate span (service.extraction) gets a vector of FEATURES: how relevant its
+sentence is, whether it is the kind of thing the question asks for, where it stands in the
+sentence's grammar relative to the question's words, and whether other sentences agree. The
+weights that combine them are learned on ../shared/eval/dev by `python -m eval.answer_ranker`
+and stored in answer_weights.json beside this module.
+"""
+
+import json
+import math
+import re
+from dataclasses import dataclass
+from functools import cache, lru_cache
+from pathlib import Path
+
+from spacy.tokens import Span, Token
+
+from service.extraction import Candidate, calendar_like, follows_deadline_word, parse
+from service.question import QuestionAnalysis, QuestionType, analyze
+
+FEATURES: tuple[str, ...] = (
+    "score",
+    "gap",
+    "top",
+    "passage_prior",
+    "lead",
+    "expected",
+    "unexpected",
+    "nationality",
+    "phrase",
+    "parties",
+    "proximity",
+    "shares_head",
+    "same_role",
+    "subject",
+    "wh_noun",
+    "agreement",
+    "question_overlap",
+    "length",
+    "phrase_length",
+    "quoted",
+    "resolved_day",
+    "not_calendar",
+    "deadline_word",
+    "speech_cue",
+    "place_preposition",
+    "possessive",
+)
+WEIGHTS_FILE = Path(__file__).with_name("answer_weights.json")
+
+_WORD = re.compile(r"\w+")
+_SPEECH_CUE = re.compile(r"\b(said|says|announced|told|reported|added)\s+(on\s+)?$", re.I)
+_PLACE_PREPOSITION = re.compile(r"\b(in|at|near|outside|inside|to|from)\s+(the\s+)?$", re.I)
+_DEADLINE_QUESTION = re.compile(
+    r"\b(deadline|by what|until|till|due|expire|must|have to|had to|scheduled|set to|begin|start|"
+    r"take effect|reopen|open)\w*\b",
+    re.IGNORECASE,
+)
+_ROLES = {"nsubj": "subject", "nsubjpass": "subject", "dobj": "object", "pobj": "object"}
+_QUOTES = "\"“”‘’'"
+
+
+@dataclass(frozen=True)
+class QuestionView:
+    """What the features need to know of the question, computed once per question."""
+
+    analysis: QuestionAnalysis
+    words: frozenset[str]
+    lemmas: frozenset[str]
+    wh_noun: str | None
+    wh_role: str | None
+    deadline: bool
+
+
+@dataclass(frozen=True)
+class SentenceView:
+    """A searched sentence: its text, standing among the others, and place in its document."""
+
+    text: str
+    score: float
+    best_score: float
+    rank: int
+    passage_rank: int
+    start_in_document: int
+
+
+@lru_cache(maxsize=1024)
+def question_view(question: str) -> QuestionView:
+    analysis = analyze(question)
+    doc = parse(question)
+    wh_noun, wh_role = None, None
+    for token in doc:
+        if token.lower_ in {"which", "what", "whose"} and token.dep_ == "det":
+            wh_noun, wh_role = token.head.lemma_.lower(), _ROLES.get(token.head.dep_)
+            break
+        if token.lower_ in {"who", "whom", "what"}:
+            wh_role = _ROLES.get(token.dep_)
+            break
+    return QuestionView(
+        analysis=analysis,
+        words=frozenset(word.lower() for word in _WORD.findall(question)),
+        lemmas=frozenset(t.lemma_.lower() for t in doc if t.is_alpha and not t.is_stop),
+        wh_noun=wh_noun,
+        wh_role=wh_role,
+        deadline=analysis.type is QuestionType.WHEN and bool(_DEADLINE_QUESTION.search(question)),
+    )
+
+
+def features(
+    question: QuestionView,
+    sentence: SentenceView,
+    candidate: Candidate,
+    shared_positions: list[int],
+    agreement: int,
+) -> list[float]:
+    """The candidate's FEATURES, in order."""
+    span = _span(sentence.text, candidate)
+    words = [word.lower() for word in _WORD.findall(candidate.text)]
+    before = sentence.text[max(0, candidate.start - 24) : candidate.start]
+    after = sentence.text[candidate.end : candidate.end + 2]
+    head = _governor(span) if span is not None else None
+    is_date = question.analysis.type is QuestionType.WHEN
+    values = {
+        "score": sentence.score,
+        "gap": sentence.score - sentence.best_score,
+        "top": float(sentence.rank == 0),
+        "passage_prior": 1.0 / sentence.passage_rank,
+        "lead": float(sentence.start_in_document < 400),
+        "expected": float(question.analysis.expects == candidate.label),
+        "unexpected": float(
+            question.analysis.expects is not None
+            and candidate.label not in {question.analysis.expects, "PARTIES", "DATE", "TIME"}
+        ),
+        "nationality": float(candidate.label == "NORP"),
+        "phrase": float(candidate.label == "PHRASE"),
+        "parties": float(candidate.label == "PARTIES"),
+        "proximity": _proximity(shared_positions, candidate),
+        "shares_head": float(
+            span is not None
+            and head is not None
+            and head.i not in range(span.start, span.end)
+            and head.lemma_.lower() in question.lemmas
+        ),
+        "same_role": float(
+            span is not None
+            and question.wh_role is not None
+            and _ROLES.get(span.root.dep_) == question.wh_role
+        ),
+        "subject": float(span is not None and span.root.dep_ in {"nsubj", "nsubjpass"}),
+        "wh_noun": float(
+            question.wh_noun is not None
+            and span is not None
+            and (
+                any(t.lemma_.lower() == question.wh_noun for t in span)
+                or (head is not None and head.lemma_.lower() == question.wh_noun)
+            )
+        ),
+        "agreement": math.log(agreement),
+        "question_overlap": (
+            sum(word in question.words for word in words) / len(words) if words else 0.0
+        ),
+        # Long names are rarely better names ("Buchanan County" for "which state"), but a
+        # longer phrase often is the fuller answer.
+        "length": min(len(words), 12) / 12 * (candidate.label != "PHRASE"),
+        "phrase_length": min(len(words), 12) / 12 * (candidate.label == "PHRASE"),
+        "quoted": float(
+            (candidate.start > 0 and sentence.text[candidate.start - 1] in _QUOTES)
+            or candidate.text[:1] in _QUOTES
+        ),
+        "resolved_day": float(is_date and candidate.resolved and calendar_like(candidate.text)),
+        "not_calendar": float(is_date and not calendar_like(candidate.text)),
+        "deadline_word": float(
+            question.deadline and follows_deadline_word(sentence.text, candidate.start)
+        ),
+        "speech_cue": float(is_date and bool(_SPEECH_CUE.search(before))),
+        "place_preposition": float(
+            question.analysis.type is QuestionType.WHERE
+            and bool(_PLACE_PREPOSITION.search(before[-16:]))
+        ),
+        "possessive": float(after in {"'s", "’s"}),
+    }
+    return [values[name] for name in FEATURES]
+
+
+def _governor(span: Span) -> Token:
+    """The word the span is an argument of, looking through prepositions ("met in Tallinn")."""
+    head = span.root.head
+    while head.pos_ == "ADP" and head.head.i != head.i:
+        head = head.head
+    return head
+
+
+def _span(sentence: str, candidate: Candidate) -> Span | None:
+    return parse(sentence).char_span(candidate.start, candidate.end, alignment_mode="expand")
+
+
+def _proximity(shared_positions: list[int], candidate: Candidate) -> float:
+    if not shared_positions:
+        return 0.0
+    distance = min(abs(p - candidate.start) for p in shared_positions)
+    return max(0.0, 1 - distance / 120)
+
+
+@dataclass(frozen=True)
+class Weights:
+    """A linear answer ranker: the learned weight of each feature, and a bias."""
+
+    weights: dict[str, float]
+    bias: float
+
+    def score(self, values: list[float]) -> float:
+        """The log-odds that the candidate is the answer."""
+        return self.bias + sum(
+            self.weights.get(name, 0.0) * value
+            for name, value in zip(FEATURES, values, strict=True)
+        )
+
+    @staticmethod
+    def probability(log_odds: float) -> float:
+        return 1.0 / (1.0 + math.exp(-log_odds))
+
+
+@cache
+def load_weights(path: Path = WEIGHTS_FILE) -> Weights:
+    data = json.loads(path.read_text())
+    return Weights(weights=data["weights"], bias=data["bias"])
