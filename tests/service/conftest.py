@@ -91,9 +91,11 @@ class LiveServer:
         self._socket.close()
 
 
-def wait_until_ready(url: str, attempts: int = 600) -> None:
+def wait_until_ready(url: str, alive: Callable[[], bool] = lambda: True) -> None:
     """Poll /readyz (every 0.1 s, a bounded number of times) until it answers 200."""
-    for _ in range(attempts):
+    for _ in range(1200):
+        if not alive():
+            raise RuntimeError(f"the server for {url} stopped")
         try:
             if httpx.get(f"{url}/readyz", timeout=5).status_code == 200:
                 return
@@ -101,6 +103,12 @@ def wait_until_ready(url: str, attempts: int = 600) -> None:
             pass
         time.sleep(0.1)
     raise RuntimeError(f"{url} did not become ready")
+
+
+@pytest.fixture(scope="session")
+def ready_waiter() -> Callable[..., None]:
+    """wait_until_ready, for tests that start a server themselves."""
+    return wait_until_ready
 
 
 @pytest.fixture
