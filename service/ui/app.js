@@ -124,6 +124,7 @@ async function ask(text) {
   } finally {
     article.setAttribute("aria-busy", "false");
     ui.askButton.disabled = false;
+    article.closest(".turn").scrollIntoView({ block: "start", behavior: "smooth" });
   }
 }
 
