@@ -220,7 +220,7 @@ function renderAnswer(article, answer) {
   }
   article.append(answerLine);
   if (answer.quote && answer.quote !== answer.answer) {
-    article.append(el("blockquote", { className: "quote" }, `“${answer.quote}”`));
+    article.append(el("blockquote", { className: "supporting-quote" }, `“${answer.quote}”`));
   }
   if (answer.alternatives.length) article.append(renderAlternatives(answer.alternatives));
   article.append(renderSources(answer));

@@ -131,6 +131,23 @@ def test_ask_then_open_the_citation_with_the_answer_highlighted(
     expect(answer.locator(".answer-text .marker").first).to_be_focused()
 
 
+def test_a_date_answer_shows_its_resolved_date_and_the_answer_inside_its_quote(
+    live_server, demo_copy, open_page, screenshot
+):
+    page = open_page(live_server(demo_copy, answerer="typed").url)
+    ask(page, METRO_QUESTION)
+    answer = last_answer(page)
+    expect(answer.locator(".answer-text > span").first).to_have_text("Thursday")
+    expect(answer.locator(".resolved")).to_contain_text("= 2026-02-12")
+    expect(answer.locator(".supporting-quote")).to_contain_text("would reopen Thursday")
+    answer.locator(".answer-text .marker").first.click()
+    expect(page.locator("#viewer-text mark.answer")).to_have_text("Thursday")
+    quoted = page.locator("#viewer-text mark.quote")
+    expect(quoted.first).to_contain_text("Line 3 of the Tessary metro would reopen")
+    expect(page.locator("#viewer-text mark.answer")).to_be_in_viewport()
+    screenshot(page, "desktop-7-date-answer")
+
+
 def test_an_uploaded_document_answers_a_question(
     live_server, demo_copy, open_page, screenshot, tmp_path
 ):
