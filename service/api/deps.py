@@ -50,7 +50,9 @@ def not_ready(runtime: Runtime) -> ApiError:
     )
 
 
-def require_write_access(request: Request, settings: Annotated[Settings, Depends(get_settings)]):
+def require_write_access(
+    request: Request, settings: Annotated[Settings, Depends(get_settings)]
+) -> None:
     """Writes need the bearer key when one is set; without a key, a loopback client."""
     if settings.api_key is not None:
         scheme, _, given = request.headers.get("authorization", "").partition(" ")

@@ -22,6 +22,7 @@ from index.models import Document, IngestResult, IngestStatus, RawDocument
 from index.pipeline import Indexer
 from service.api.deps import IndexerDep, RuntimeDep, SettingsDep, SnapshotDep, WriteAccess
 from service.api.errors import ApiError, error_responses
+from service.api.runtime import Runtime
 from service.api.schemas import DocumentBatch, DocumentPage, IngestResponse, RemoveResponse
 from service.settings import Settings
 
@@ -134,7 +135,7 @@ def _no_document(doc_id: str) -> ApiError:
     return ApiError(404, "not_found", f"no document with id {doc_id!r}")
 
 
-def _published(runtime: RuntimeDep) -> int:
+def _published(runtime: Runtime) -> int:
     return generations.read_current(runtime.store.root)
 
 
