@@ -5,6 +5,7 @@ generation g sees exactly the rows with added_gen <= g < removed_gen, so SQLite 
 and BM25 files of that generation always agree, while a writer prepares generation g + 1.
 """
 
+import datetime as dt
 import json
 import sqlite3
 import threading
@@ -49,6 +50,31 @@ CREATE INDEX IF NOT EXISTS chunks_doc ON chunks(doc_key);
 
 _VISIBLE = "d.added_gen <= :gen AND (d.removed_gen IS NULL OR d.removed_gen > :gen)"
 _DOCUMENT_COLUMNS = "d.id, d.title, d.date, d.source, d.url"
+
+
+@dataclass(frozen=True)
+class DocumentSelection:
+    """Which documents a listing shows: publication dates (inclusive) and sources."""
+
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+    sources: tuple[str, ...] = ()
+
+
+def _selection_sql(selection: DocumentSelection) -> tuple[str, dict[str, object]]:
+    """SQL conditions (each starting with AND) and their named parameters."""
+    conditions, parameters = [], {}
+    if selection.date_from is not None:
+        conditions.append("d.date >= :date_from")
+        parameters["date_from"] = selection.date_from.isoformat()
+    if selection.date_to is not None:
+        conditions.append("d.date <= :date_to")
+        parameters["date_to"] = selection.date_to.isoformat()
+    if selection.sources:
+        names = {f"source_{i}": source for i, source in enumerate(selection.sources)}
+        conditions.append(f"d.source IN ({', '.join(':' + name for name in names)})")
+        parameters.update(names)
+    return "".join(f" AND {condition}" for condition in conditions), parameters
 
 
 @dataclass(frozen=True)
@@ -130,14 +156,31 @@ class Database:
         )
 
     def list_documents(
-        self, gen: int, limit: int | None = None, offset: int = 0
+        self,
+        gen: int,
+        limit: int | None = None,
+        offset: int = 0,
+        selection: DocumentSelection | None = None,
     ) -> list[DocumentSummary]:
+        where, parameters = _selection_sql(selection or DocumentSelection())
         rows = self._connection().execute(
-            f"SELECT {_DOCUMENT_COLUMNS} FROM documents d WHERE {_VISIBLE} "
+            f"SELECT {_DOCUMENT_COLUMNS} FROM documents d WHERE {_VISIBLE}{where} "
             "ORDER BY d.date IS NULL, d.date DESC, d.id LIMIT :limit OFFSET :offset",
-            {"gen": gen, "limit": -1 if limit is None else limit, "offset": offset},
+            {"gen": gen, "limit": -1 if limit is None else limit, "offset": offset, **parameters},
         )
         return [DocumentSummary(**dict(row)) for row in rows]
+
+    def count_documents(self, gen: int, selection: DocumentSelection | None = None) -> int:
+        """How many documents `list_documents` would return without a limit."""
+        where, parameters = _selection_sql(selection or DocumentSelection())
+        return (
+            self._connection()
+            .execute(
+                f"SELECT COUNT(*) FROM documents d WHERE {_VISIBLE}{where}",
+                {"gen": gen, **parameters},
+            )
+            .fetchone()[0]
+        )
 
     def get_chunks(self, chunk_ids: list[int], gen: int) -> list[Chunk]:
         """The visible chunks among `chunk_ids`, in the order asked."""

@@ -57,6 +57,11 @@ class Indexer:
         """Index documents that arrive already cleaned (for example from the API)."""
         return self.add((document, None, []) for document in documents)
 
+    def add_raw_documents(self, documents: Iterable[RawDocument | LoadError]) -> list[IngestResult]:
+        """Index documents read elsewhere (for example JSON records sent to the API), cleaned
+        exactly as files are; a LoadError is reported as that input's failure."""
+        return self.add(self._clean(document) for document in documents)
+
     def add(self, items: Iterable[_Item]) -> list[IngestResult]:
         with self.store.writer() as writer:
             return self._ingest(writer, items)

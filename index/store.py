@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 
 from index import generations
-from index.database import DATABASE_FILE, Database
+from index.database import DATABASE_FILE, Database, DocumentSelection
 from index.generations import ChunkingInfo, EmbeddingInfo, Manifest
 from index.lexical import LexicalIndex
 from index.models import Chunk, Document, DocumentSummary, IndexStats, IngestStatus, TextSpan
@@ -69,8 +69,14 @@ class Snapshot:
     def document(self, doc_id: str) -> Document | None:
         return self._database.get_document(doc_id, self.generation)
 
-    def documents(self, limit: int | None = None, offset: int = 0) -> list[DocumentSummary]:
-        return self._database.list_documents(self.generation, limit, offset)
+    def documents(
+        self, limit: int | None = None, offset: int = 0, selection: DocumentSelection | None = None
+    ) -> list[DocumentSummary]:
+        """Summaries, newest first; `selection` narrows them by date and source."""
+        return self._database.list_documents(self.generation, limit, offset, selection)
+
+    def count_documents(self, selection: DocumentSelection | None = None) -> int:
+        return self._database.count_documents(self.generation, selection)
 
     def stats(self) -> IndexStats:
         documents, chunks = self._database.count(self.generation)

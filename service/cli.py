@@ -55,6 +55,29 @@ def ask(
         typer.echo(render_answer(answer))
 
 
+@app.command()
+def serve(
+    host: Annotated[
+        str | None, typer.Option(help="Address to listen on (default: $CITEQA_HOST, 127.0.0.1).")
+    ] = None,
+    port: Annotated[
+        int | None,
+        typer.Option(min=1, max=65535, help="Port (default: $CITEQA_PORT, 8000)."),
+    ] = None,
+    index_dir: IndexDir = None,
+) -> None:
+    """Serve the HTTP API (/v1, docs at /docs) and the chat page (/)."""
+    import logging
+
+    import uvicorn
+
+    from service.api import create_app  # loads the web stack and the models: only here
+
+    settings = build_settings(Settings, index_dir=index_dir, host=host, port=port)
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s:     %(name)s: %(message)s")
+    uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="info")
+
+
 def render_answer(answer: Answer) -> str:
     """The answer as a reader sees it in a terminal: answer, quote, numbered sources."""
     if answer.answer is None:

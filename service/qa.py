@@ -1,13 +1,14 @@
 """Question → retrieval → answerer → verified citations → Answer, over the live index."""
 
 import threading
+from collections.abc import Iterator
 
 from index import generations
 from index.embedding import get_embedder
 from index.store import IndexStore, Snapshot
 from service.answering import Answerer, Decision, EmbeddingReranker, SentenceAnswerer
 from service.citations import cite_all
-from service.models import Alternative, Answer, Question
+from service.models import Alternative, Answer, Passage, Question
 from service.retrieval import HYBRID, RetrievalMode, Retriever
 from service.settings import Settings
 from service.typed_answerer import TypedAnswerer
@@ -44,6 +45,15 @@ class QAService:
             return self._snapshot
 
     def ask(self, question: Question, mode: RetrievalMode = HYBRID) -> Answer:
+        *_, answer = self.ask_in_stages(question, mode)
+        return answer
+
+    def ask_in_stages(
+        self, question: Question, mode: RetrievalMode = HYBRID
+    ) -> Iterator[list[Passage] | Answer]:
+        """The retrieved passages as soon as they are found, then the Answer (for streaming).
+
+        The question is checked when the first stage is asked for (QuestionError)."""
         text = question.question.strip()
         if not text:
             raise QuestionError("the question is empty")
@@ -56,8 +66,9 @@ class QAService:
         passages = self.retriever.retrieve(
             snapshot, text, question.filters, question.question_date, question.top_k, mode
         )
+        yield passages
         decision = self.answerer.answer(text, passages, self.settings.answer_threshold)
-        return self._answer(text, snapshot, passages, decision)
+        yield self._answer(text, snapshot, passages, decision)
 
     def _answer(self, text: str, snapshot: Snapshot, passages, decision: Decision) -> Answer:
         base = {

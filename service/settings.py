@@ -2,7 +2,7 @@
 
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, SecretStr, field_validator
 
 from index.settings import IndexSettings
 
@@ -26,3 +26,26 @@ class Settings(IndexSettings):
     answerer: Literal["typed", "sentence"] = Field(
         default="sentence", description="typed: short typed answers; sentence: the first answerer."
     )
+
+    # The HTTP service (`citeqa serve`).
+    host: str = Field(default="127.0.0.1", description="Address `citeqa serve` listens on.")
+    port: int = Field(default=8000, ge=1, le=65535)
+    api_key: SecretStr | None = Field(
+        default=None,
+        description="Bearer key for writes; without one, writes only from loopback clients.",
+    )
+    max_body_bytes: int = Field(
+        default=5_000_000, ge=1_000, description="Largest JSON request body accepted."
+    )
+    max_upload_bytes: int = Field(
+        default=50_000_000, ge=1_000, description="Largest multipart upload (all files together)."
+    )
+    max_documents_per_request: int = Field(default=100, ge=1, le=10_000)
+    page_size: int = Field(default=50, ge=1, description="Documents per page when not asked.")
+    max_page_size: int = Field(default=500, ge=1)
+
+    @field_validator("api_key", mode="before")
+    @classmethod
+    def _empty_key_is_no_key(cls, value: object) -> object:
+        # CITEQA_API_KEY= (set but empty) must not make every write need an empty bearer key.
+        return None if isinstance(value, str) and not value.strip() else value
