@@ -24,7 +24,7 @@ from tqdm import tqdm
 from eval import metrics
 from eval.gold import GoldItem, load_gold
 from eval.runner import corpus_files, corpus_fingerprint, default_eval_index_dir, prepare_index
-from service.answering import rank_sentences
+from service.answering import SentenceAnswerer
 from service.candidate_features import FEATURES, WEIGHTS_FILE
 from service.qa import QAService
 from service.settings import Settings
@@ -47,7 +47,9 @@ class QuestionRows:
 def candidate_rows(service: QAService, item: GoldItem) -> QuestionRows:
     snapshot = service.snapshot()
     passages = service.retriever.retrieve(snapshot, item.question, question_date=item.question_date)
-    sentences, scores = rank_sentences(service.answerer._reranker, item.question, passages)
+    answerer = service.answerer
+    assert isinstance(answerer, SentenceAnswerer)  # the typed answerer ranks its sentences so
+    sentences, scores = answerer.rank(item.question, passages)
     found = scored_candidates(item.question, sentences, scores)
     f1 = np.array([metrics.token_f1(c.candidate.text, item.answers) for c in found])
     gold_date = getattr(item, "normalized_date", None)

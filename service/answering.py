@@ -84,8 +84,12 @@ class SentenceAnswerer:
     def __init__(self, reranker: Reranker) -> None:
         self._reranker = reranker
 
+    def rank(self, question: str, passages: list[Passage]) -> tuple[list[Sentence], list[float]]:
+        """The passages' sentences, best first, with their scores."""
+        return rank_sentences(self._reranker, question, passages)
+
     def answer(self, question: str, passages: list[Passage], threshold: float) -> Decision:
-        sentences, scores = rank_sentences(self._reranker, question, passages)
+        sentences, scores = self.rank(question, passages)
         if not sentences:
             return Decision(None, 0.0, reason="no passage in the index matches the question")
         if scores[0] < threshold:

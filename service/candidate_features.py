@@ -216,10 +216,6 @@ class Weights:
             for name, value in zip(FEATURES, values, strict=True)
         )
 
-    @staticmethod
-    def probability(log_odds: float) -> float:
-        return 1.0 / (1.0 + math.exp(-log_odds))
-
 
 @cache
 def load_weights(path: Path = WEIGHTS_FILE) -> Weights:

@@ -17,7 +17,7 @@ from service.answering import MAX_ALTERNATIVES, Sentence, SentenceAnswerer, sent
 from service.candidate_features import SentenceView, features, load_weights, question_view
 from service.extraction import Candidate, candidates
 from service.models import Finding
-from service.question import QuestionAnalysis, QuestionType, analyze
+from service.question import QuestionType, analyze
 
 SENTENCES_SEARCHED = 5
 # A candidate must come from a sentence nearly as relevant as the best one.
@@ -36,7 +36,7 @@ class TypedAnswerer(SentenceAnswerer):
     def findings(
         self, question: str, sentences: list[Sentence], scores: list[float]
     ) -> list[Finding]:
-        typed = self._typed_findings(analyze(question), question, sentences, scores)
+        typed = self._typed_findings(question, sentences, scores)
         return typed or super().findings(question, sentences, scores)
 
     def alternatives(
@@ -52,9 +52,8 @@ class TypedAnswerer(SentenceAnswerer):
         Another outlet may state the same deadline in a less similar sentence, so every
         sentence of the other documents is searched, with a looser bar than the answer's.
         """
-        analysis = analyze(question)
         best = findings[0]
-        if analysis.type is not QuestionType.WHEN or best.normalized is None:
+        if analyze(question).type is not QuestionType.WHEN or best.normalized is None:
             return super().alternatives(question, findings, sentences, scores, threshold)
         others = [
             (sentence, score)
@@ -62,7 +61,6 @@ class TypedAnswerer(SentenceAnswerer):
             if sentence.passage.doc_id != best.passage.doc_id
         ][:DISAGREEMENT_SENTENCES]
         deep = self._typed_findings(
-            analysis,
             question,
             [sentence for sentence, _ in others],
             [score for _, score in others],
@@ -81,7 +79,6 @@ class TypedAnswerer(SentenceAnswerer):
 
     def _typed_findings(
         self,
-        analysis: QuestionAnalysis,
         question: str,
         sentences: list[Sentence],
         scores: list[float],
