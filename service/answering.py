@@ -5,6 +5,7 @@ question is both the answer and its quote. Typed extraction replaces it behind t
 `Answerer` interface.
 """
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Protocol
@@ -20,6 +21,8 @@ SEMANTIC_WEIGHT = 0.55
 OVERLAP_WEIGHT = 0.35
 PASSAGE_RANK_WEIGHT = 0.10
 MAX_ALTERNATIVES = 2
+# A sentence that asks ("When do the playoffs begin?") is a heading over its answer, never one.
+_ASKS = re.compile(r"\?[\"'”’)\]]*$")
 
 
 @dataclass
@@ -163,6 +166,8 @@ def _sentences(passages: list[Passage]) -> list[Sentence]:
     sentences = []
     for rank, passage in enumerate(passages, start=1):
         for start, end in sentence_spans(passage.text):
+            if _ASKS.search(passage.text[start:end]):
+                continue
             key = (passage.doc_id, passage.start + start, passage.start + end)
             if key not in seen:  # overlapping chunks repeat sentences
                 seen.add(key)

@@ -138,15 +138,17 @@ def _weekday(text: str, published: dt.date, tense: Tense) -> ResolvedDate | None
 def weekday_near(weekday: int, published: dt.date, which: str, tense: Tense) -> ResolvedDate:
     """The day a weekday name means in an article of `published`.
 
-    "last X" is the X before the publication day; "next X" and future sentences mean the
-    first X from the publication day on; otherwise the latest X up to the publication day
-    (so "on Wednesday" in a Wednesday article is that day).
+    "last X" is the X before the publication day, but not the day before; "next X" and
+    future sentences mean the first X from the publication day on; otherwise the latest X
+    up to the publication day (so "on Wednesday" in a Wednesday article is that day).
     """
     back = (published.weekday() - weekday) % 7
     ahead = (weekday - published.weekday()) % 7
     if which in {"last", "past", "since"}:
+        # A writer says "yesterday" or just "Thursday" for the day before; "last Thursday"
+        # in a Friday article is the week before (seen in dev articles).
         return ResolvedDate(
-            published - dt.timedelta(days=back or 7),
+            published - dt.timedelta(days=back if back >= 2 else back + 7),
             f"last {calendar.day_name[weekday]} before publication",
         )
     if (

@@ -44,6 +44,8 @@ _CALENDAR_WORD = re.compile(
     r"|\b(today|yesterday|tomorrow|end of)\b|\d{4}-\d{2}-\d{2}",
     re.IGNORECASE,
 )
+# "as many years", "the coming weeks": spans of time, not a time something happens.
+_TIME_UNITS = re.compile(r"\b(seconds|minutes|hours|days|weeks|months|years|decades)\b", re.I)
 _FUTURE = re.compile(
     r"\b(will|would|shall|must|is due|are due|due to|scheduled|set to|plans? to|expected to|"
     r"deadline|until|by|before|next|upcoming|to reopen|to begin|to start|to take effect)\b",
@@ -180,6 +182,13 @@ def _candidate(
     else:
         tense = _tense(entity) or ("future" if _FUTURE.search(sentence) else None)
     resolved = dates.resolve(text, published, tense)
+    if resolved is None and "," in text:
+        # The recogniser runs on into an aside: "April 17, three days after ...".
+        head = text.split(",", 1)[0]
+        resolved = dates.resolve(head, published, tense)
+        text = head if resolved is not None else text
+    if resolved is None and _uncountable_length(text):
+        return None
     if resolved is None:
         rule = "unresolved: the article has no publication date" if published is None else None
         return Candidate(start, start + len(text), text, entity.label_, None, rule)
@@ -264,6 +273,12 @@ def _with_counted_noun(entity: Span) -> int:
     )
     end = following.idx + len(following) if counts_it else entity.end_char
     return end - entity.doc[:].start_char
+
+
+def _uncountable_length(text: str) -> bool:
+    """A length of time with no number to count from ("as many years"), which no date
+    question wants; "two years ago" and "30 days" stay, they can be counted."""
+    return bool(_TIME_UNITS.search(text)) and not re.search(r"\d|\bago\b", text, re.I)
 
 
 def calendar_like(text: str) -> bool:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from index.lexical import tokenize
 from service.answering import MAX_ALTERNATIVES, Sentence, SentenceAnswerer, sentence_finding
 from service.candidate_features import SentenceView, features, load_weights, question_view
-from service.extraction import Candidate, candidates
+from service.extraction import Candidate, calendar_like, candidates
 from service.models import Finding
 from service.question import QuestionType, analyze
 
@@ -27,6 +27,7 @@ _LOOK_FURTHER = {QuestionType.WHO_MET_WHOM, QuestionType.WHEN}
 # How far below the threshold another document's date may score and still be shown.
 DISAGREEMENT_SLACK = 0.25
 DISAGREEMENT_SENTENCES = 20
+DATE_SEARCH_LIMIT = 20
 _WORD = re.compile(r"\w+")
 
 
@@ -111,13 +112,18 @@ def scored_candidates(
     margin = RELEVANCE_MARGIN * further if searched is None else 1.0
     searched = searched or SENTENCES_SEARCHED * further
     pool = []
-    for rank, (sentence, score) in enumerate(zip(sentences[:searched], scores, strict=False)):
-        if score < scores[0] - margin:
+    for rank, (sentence, score) in enumerate(zip(sentences, scores, strict=True)):
+        close = rank < searched and score >= scores[0] - margin
+        if not close and not _reads_on(view.analysis.type, rank):
             break
+        if not close and not calendar_like(sentence.text):
+            continue  # no day named: not worth a parse
         shared = _shared_term_positions(sentence.text, stems)
         found = candidates(
             view.analysis.type, sentence.text, set(view.words), sentence.passage.date
         )
+        if not close:
+            found = [candidate for candidate in found if candidate.resolved]
         where = SentenceView(sentence.text, score, scores[0], rank, sentence.rank, sentence.start)
         pool += [(where, sentence, candidate, shared) for candidate in found]
     agreement = Counter(_key(candidate) for _, _, candidate, _ in pool)
@@ -130,6 +136,12 @@ def scored_candidates(
         )
         for where, sentence, candidate, shared in pool
     ]
+
+
+def _reads_on(kind: QuestionType, rank: int) -> bool:
+    """Date questions read on past the close sentences for days they name: "left on
+    Wednesday and returns on Dec. 7" may rank well below a dateless sentence on the trip."""
+    return kind is QuestionType.WHEN and rank < DATE_SEARCH_LIMIT
 
 
 def _key(candidate: Candidate) -> str:

@@ -127,3 +127,10 @@ def test_term_overlap_by_hand():
     assert term_overlap(question, "Tomatoes grow in the sun") == 0.0
     assert term_overlap("Is it the one?", "anything at all") == 0.0  # only stopwords
     assert term_overlap("", "text") == 0.0
+
+
+def test_a_sentence_that_asks_is_never_the_answer(answerer):
+    faq = "When will the Corvin bridge reopen? The Corvin bridge is due back on March 3."
+    decision = answerer.answer(QUESTION, [passage("faq", faq)], threshold=0.0)
+    assert decision.best is not None
+    assert decision.best.answer == "The Corvin bridge is due back on March 3."

@@ -20,6 +20,8 @@ WEDNESDAY = dt.date(2023, 2, 22)
         ("by Friday", None, dt.date(2023, 2, 24)),
         ("next Wednesday", None, dt.date(2023, 2, 22)),
         ("last Wednesday", None, dt.date(2023, 2, 15)),
+        ("last Tuesday", None, dt.date(2023, 2, 14)),  # not the day before: "yesterday"
+        ("last Monday", None, dt.date(2023, 2, 20)),
         ("November 1", "past", dt.date(2022, 11, 1)),
         ("November 1", "future", dt.date(2023, 11, 1)),
         ("March 14", "future", dt.date(2023, 3, 14)),
@@ -70,4 +72,4 @@ def test_weekday_near_covers_every_day_of_the_week():
             assert past.weekday() == future.weekday() == last.weekday() == weekday
             assert 0 <= (published - past).days <= 6
             assert 0 <= (future - published).days <= 6
-            assert 1 <= (published - last).days <= 7
+            assert 2 <= (published - last).days <= 8

@@ -75,3 +75,17 @@ def test_a_date_after_until_is_a_deadline_to_come():
         QuestionType.WHEN, "The union gave the port until March 14.", {"when"}, dt.date(2023, 2, 28)
     )
     assert found.normalized == "2023-03-14"
+
+
+def test_a_length_of_time_with_nothing_to_count_from_is_no_date():
+    sentence = "The mayor flew to the summit, his second trip abroad in as many years."
+    assert texts(QuestionType.WHEN, sentence, "When did the mayor fly") == []
+    counted = "The mayor left two years ago."
+    assert texts(QuestionType.WHEN, counted, "When did the mayor leave") == ["two years ago"]
+
+
+def test_a_date_that_runs_on_into_an_aside_is_cut_at_the_comma():
+    sentence = "They're scheduled to begin on April 17, three days after the season ends."
+    found = candidates(QuestionType.WHEN, sentence, {"when", "begin"}, dt.date(2023, 4, 10))
+    april = next(c for c in found if c.text.startswith("April 17"))
+    assert april.text == "April 17" and april.normalized == "2023-04-17"
