@@ -23,6 +23,8 @@ PASSAGE_RANK_WEIGHT = 0.10
 MAX_ALTERNATIVES = 2
 # A sentence that asks ("When do the playoffs begin?") is a heading over its answer, never one.
 _ASKS = re.compile(r"\?[\"'”’)\]]*$")
+# Openings that point back to the sentence before: "It takes effect...", "The rule goes...".
+_REFERS_BACK = re.compile(r"(It|They|He|She|This|These|Those|Its|Their|The)\b")
 
 
 @dataclass
@@ -129,11 +131,26 @@ def rank_sentences(
     sentences = _sentences(passages)
     if not sentences:
         return [], []
-    relevance = reranker.score(question, [sentence.text for sentence in sentences])
+    relevance = in_context(sentences, reranker.score(question, [s.text for s in sentences]))
     prior = np.array([1.0 / sentence.rank for sentence in sentences])
     scores = (SEMANTIC_WEIGHT + OVERLAP_WEIGHT) * relevance + PASSAGE_RANK_WEIGHT * prior
     order = np.argsort(-scores, kind="stable")
     return [sentences[i] for i in order], [float(scores[i]) for i in order]
+
+
+def in_context(sentences: list[Sentence], relevance: np.ndarray) -> np.ndarray:
+    """A sentence that refers back ("It takes effect Jan. 1.") is read with the sentence it
+    follows: it counts at least the mean of the two relevances."""
+    adjusted = relevance.copy()
+    for i in range(1, len(sentences)):
+        before, sentence = sentences[i - 1], sentences[i]
+        if (
+            _REFERS_BACK.match(sentence.text)
+            and before.passage.doc_id == sentence.passage.doc_id
+            and 0 <= sentence.start - before.end <= 3
+        ):
+            adjusted[i] = max(relevance[i], (relevance[i - 1] + relevance[i]) / 2)
+    return adjusted
 
 
 def abstain(best: float, threshold: float) -> Decision:

@@ -1,9 +1,17 @@
 """SentenceAnswerer with the real embedding model, on passages written for the test."""
 
+import numpy as np
 import pytest
 
 from index.embedding import Embedder
-from service.answering import MAX_ALTERNATIVES, EmbeddingReranker, SentenceAnswerer, term_overlap
+from service.answering import (
+    MAX_ALTERNATIVES,
+    EmbeddingReranker,
+    Sentence,
+    SentenceAnswerer,
+    in_context,
+    term_overlap,
+)
 from service.models import Passage, PassageScores
 
 QUESTION = "When will the Corvin bridge reopen?"
@@ -134,3 +142,16 @@ def test_a_sentence_that_asks_is_never_the_answer(answerer):
     decision = answerer.answer(QUESTION, [passage("faq", faq)], threshold=0.0)
     assert decision.best is not None
     assert decision.best.answer == "The Corvin bridge is due back on March 3."
+
+
+def test_a_sentence_that_refers_back_is_read_with_the_one_before():
+    text = "A second measure requires a waiting period. It takes effect Jan. 1. Officials met."
+    law = passage("law", text)
+    spans = [(0, 43), (44, 67), (68, 82)]
+    sentences = [Sentence(law, 1, start, end) for start, end in spans]
+    assert [s.text for s in sentences][1] == "It takes effect Jan. 1."
+    other = Sentence(passage("other", "It rained."), 2, 0, 10)
+    adjusted = in_context([*sentences, other], np.array([0.8, 0.2, 0.1, 0.3]))
+    # "It takes..." counts the mean with its predecessor; "Officials met." does not refer
+    # back; "It rained." follows a sentence of another document.
+    assert adjusted.tolist() == pytest.approx([0.8, 0.5, 0.1, 0.3])
