@@ -76,6 +76,7 @@ _TAKES_EFFECT = {
 
 _LIST_SEPARATOR = re.compile(r"\s*(,|and|&|, and)\s*")
 _TRAILING_PREPOSITION = re.compile(r"\s+(of|from|after|to|by|on)$", re.IGNORECASE)
+_RECURRING = re.compile(r"\b(every|each)\s+$|^(every|each)\b", re.IGNORECASE)
 _BEFORE_DEADLINE = re.compile(
     r"\b(until|till|by|before|deadline( of| is)?|no later than|through|due|ahead of|"
     r"on or before)\s*:?\s*$",
@@ -83,7 +84,9 @@ _BEFORE_DEADLINE = re.compile(
 )
 _DURATION = re.compile(r"^[\w-]+\s+(day|week|fortnight|month|year)s?$", re.IGNORECASE)
 _SPAN_START = re.compile(r"\b(within|in|after)\s+$", re.IGNORECASE)
-_SPAN_ANCHOR = re.compile(r"^\s+(of|after|from)\s+[^,.;:]{1,40}?(?=[,.;:]|$)", re.IGNORECASE)
+_SPAN_ANCHOR = re.compile(
+    r"^\s+(of|after|from)\s+[^,.;:–—]{1,40}?(?=\s+[-–—]\s|[,.;:–—]|$)", re.IGNORECASE
+)
 
 
 @cache
@@ -176,6 +179,8 @@ def _candidate(
     if kind is not QuestionType.WHEN:
         return Candidate(start, start + len(text), text, entity.label_)
     text = _TRAILING_PREPOSITION.sub("", text)
+    if _RECURRING.search(sentence[:start]) or _RECURRING.match(text):
+        return None  # "every Tuesday" happens again and again: no one date
     start, text = _with_span_words(sentence, start, text)
     if follows_deadline_word(sentence, start):
         tense: dates.Tense | None = "future"  # "until March 14", "by Friday"

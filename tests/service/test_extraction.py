@@ -89,3 +89,16 @@ def test_a_date_that_runs_on_into_an_aside_is_cut_at_the_comma():
     found = candidates(QuestionType.WHEN, sentence, {"when", "begin"}, dt.date(2023, 4, 10))
     april = next(c for c in found if c.text.startswith("April 17"))
     assert april.text == "April 17" and april.normalized == "2023-04-17"
+
+
+def test_a_recurring_day_is_no_date():
+    sentence = "Sign up for the newsletter that arrives every Tuesday."
+    assert texts(QuestionType.WHEN, sentence, "When does it take effect") == []
+
+
+def test_a_duration_anchor_ends_at_a_dash():
+    sentence = "Agencies must remove the app within 30 days of Monday's notice – few exceptions."
+    found = candidates(QuestionType.WHEN, sentence, {"when"}, dt.date(2023, 2, 28))
+    span = next(c for c in found if "30 days" in c.text)
+    assert span.text == "within 30 days of Monday's notice"
+    assert span.normalized == "2023-03-29"
