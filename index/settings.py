@@ -2,6 +2,7 @@
 
 import os
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -19,6 +20,9 @@ class IndexSettings(BaseSettings):
     embedding_model: str = Field(
         default="sentence-transformers/all-MiniLM-L6-v2",
         description="A packaged model name or the path of a local sentence-transformers folder.",
+    )
+    embedding_backend: Literal["torch"] = Field(
+        default="torch", description="How the embedding model runs."
     )
     embed_batch_size: int = Field(default=64, ge=1, le=4096)
     # Chosen by measuring doc-hit@5 on ../shared/eval/dev (see README, "Chunking").

@@ -17,6 +17,13 @@ class VectorIndex:
         return cls(faiss.IndexIDMap2(faiss.IndexFlatIP(dimension)))
 
     @classmethod
+    def built(cls, vectors: np.ndarray, ids: np.ndarray) -> "VectorIndex":
+        """An index holding these vectors under these ids."""
+        index = cls.empty(vectors.shape[1])
+        index.add(vectors, ids)
+        return index
+
+    @classmethod
     def load(cls, path: Path) -> "VectorIndex":
         return cls(faiss.read_index(str(path)))
 
@@ -25,10 +32,20 @@ class VectorIndex:
         return int(self._index.d)
 
     @property
+    def kind(self) -> str:
+        """The FAISS index type, as a reader of the benchmark sees it."""
+        inner = faiss.downcast_index(self._index.index) if hasattr(self._index, "index") else None
+        return type(inner or self._index).__name__
+
+    def memory_bytes(self) -> int:
+        """The index's size in bytes, as FAISS serialises it (what a load maps or reads)."""
+        return int(faiss.serialize_index(self._index).nbytes)
+
+    @property
     def size(self) -> int:
         return int(self._index.ntotal)
 
-    def add(self, vectors: np.ndarray, ids: list[int]) -> None:
+    def add(self, vectors: np.ndarray, ids: list[int] | np.ndarray) -> None:
         if len(ids) != len(vectors):
             raise ValueError(f"{len(vectors)} vectors for {len(ids)} ids")
         if len(ids):

@@ -6,6 +6,7 @@ from typing import Annotated
 import typer
 from pydantic import ValidationError
 
+from eval.bench import bench
 from eval.cli import app as eval_app
 from index.cli import EXIT_USAGE, AsJson, IndexDir, build_settings, fail, open_store
 from index.cli import app as index_app
@@ -19,6 +20,7 @@ app = typer.Typer(
 )
 app.add_typer(index_app, name="index")
 app.add_typer(eval_app, name="eval")
+app.command()(bench)
 
 
 @app.command()
@@ -107,3 +109,7 @@ def render_answer(answer: Answer) -> str:
             f"{alternative.answer}"
         )
     return "\n".join(lines)
+
+
+if __name__ == "__main__":  # `python -m service.cli`: what the benchmark starts
+    app()
