@@ -13,16 +13,15 @@ import tempfile
 import time
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from eval import bench_ask, bench_ingest, bench_retrieval
-from eval.bench_report import BenchReport, describe_machine, load_averages, render_table
-from eval.gold import load_gold
-from eval.runner import corpus_files, corpus_fingerprint, default_eval_index_dir, prepare_index
+if TYPE_CHECKING:
+    from eval.bench_report import BenchReport
+    from service.models import Question
+
 from index.cli import EXIT_USAGE, build_settings, fail
-from service.models import Question
 from service.settings import Settings
 
 PROJECT = Path(__file__).resolve().parent.parent
@@ -75,6 +74,12 @@ def bench(
     out: Annotated[Path, typer.Option(help="JSON output.")] = BENCH_FOLDER / "latest.json",
 ) -> None:
     """Measure ingestion, answers under load, retrieval at scale and cold start."""
+    # Imported here: `citeqa serve` and the other commands start without the bench's stack.
+    from eval import bench_retrieval
+    from eval.bench_report import BenchReport, describe_machine, load_averages, render_table
+    from eval.gold import load_gold
+    from service.models import Question
+
     if smoke:
         documents, requests, cold_starts = min(documents, 20), min(requests, 8), 1
         retrieval_sizes, clients = "10000", "1,4"
@@ -126,8 +131,15 @@ def bench(
 
 
 def _bench_ingest(
-    report: BenchReport, corpus: Path, documents: int, work: Path, scale_index: Path, compare: bool
+    report: "BenchReport",
+    corpus: Path,
+    documents: int,
+    work: Path,
+    scale_index: Path,
+    compare: bool,
 ) -> None:
+    from eval import bench_ingest
+
     sample = bench_ingest.first_documents(corpus, documents, work / "sample.jsonl")
     typer.echo(f"ingestion of {documents} documents with citeqa…", err=True)
     report.ingest.append(bench_ingest.ingest_with_citeqa(sample, scale_index))
@@ -138,6 +150,8 @@ def _bench_ingest(
 
 def _dev_index(corpus: Path, settings: Settings) -> Path:
     """The dev corpus's index, built once and reused from the cache `citeqa eval` uses."""
+    from eval.runner import corpus_files, corpus_fingerprint, default_eval_index_dir, prepare_index
+
     files = corpus_files(corpus, exclude=[])
     index_dir = default_eval_index_dir(corpus_fingerprint(files, settings))
     typer.echo(f"dev index at {index_dir}…", err=True)
@@ -146,15 +160,17 @@ def _dev_index(corpus: Path, settings: Settings) -> Path:
 
 
 def _bench_serving(
-    report: BenchReport,
+    report: "BenchReport",
     dev_index: Path,
     scale_index: Path,
-    questions: list[Question],
+    questions: list["Question"],
     chosen: set[Part],
     requests: int,
     levels: list[int],
     cold_starts: int,
 ) -> None:
+    from eval import bench_ask
+
     if Part.COLD in chosen:
         for run in range(cold_starts):
             typer.echo(f"cold start {run + 1}/{cold_starts}…", err=True)
@@ -170,7 +186,7 @@ def _bench_serving(
                 )
 
 
-def _headline(report: BenchReport) -> None:
+def _headline(report: "BenchReport") -> None:
     by_recipe = {figures.recipe.split(":")[0].split()[0]: figures for figures in report.ingest}
     if "citeqa" in by_recipe:
         report.ingest_chunks_per_s = by_recipe["citeqa"].chunks_per_s
@@ -189,7 +205,7 @@ def _headline(report: BenchReport) -> None:
         report.cold_start_s = round(statistics.median(report.cold_start_runs_s), 3)
 
 
-def _write(report: BenchReport, out: Path) -> None:
+def _write(report: "BenchReport", out: Path) -> None:
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(report.model_dump_json(indent=2) + "\n")
     history = out.parent / "history" / f"{report.name}.json"
