@@ -105,7 +105,7 @@ class TorchEmbedder(_Batched):
 
     backend: Backend = "torch"
 
-    def __init__(self, name: str, batch_size: int = 32, threads: int | None = None) -> None:
+    def __init__(self, name: str, batch_size: int = 8, threads: int | None = None) -> None:
         import torch  # heavy: only when this backend embeds
         from sentence_transformers import SentenceTransformer
         from transformers.utils import logging as transformers_logging
@@ -136,7 +136,7 @@ class OnnxInt8Embedder(_Batched):
 
     backend: Backend = "onnx-int8"
 
-    def __init__(self, name: str, batch_size: int = 32, threads: int | None = None) -> None:
+    def __init__(self, name: str, batch_size: int = 8, threads: int | None = None) -> None:
         import onnxruntime
         from tokenizers import Tokenizer
 
@@ -210,7 +210,7 @@ def keep_torch_out(settings: IndexSettings) -> None:
 
 @cache
 def get_embedder(
-    name: str, batch_size: int = 32, backend: Backend = "torch", threads: int | None = None
+    name: str, batch_size: int = 8, backend: Backend = "torch", threads: int | None = None
 ) -> Embedder:
     """The process's one Embedder per model and backend: models load once."""
     if effective_backend(name, backend) == "onnx-int8":

@@ -173,8 +173,8 @@ def test_an_ivf_index_is_retrained_with_more_cells_when_it_outgrows_them(cluster
     assert index.laid_out(SMALL_IVF) is index  # its size still fits its cells
     index.add(vectors[2_000:], np.arange(2_000, 4_000))
     grown = index.laid_out(SMALL_IVF)
-    assert "nlist=128" in index.kind
-    assert "nlist=256" in grown.kind
+    assert "nlist=64" in index.kind
+    assert "nlist=128" in grown.kind
     assert grown.size == 4_000
     np.testing.assert_allclose(grown.vectors_of([3_999]), vectors[3_999:])
 
