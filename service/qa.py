@@ -28,7 +28,9 @@ class QAService:
         self.store = store or IndexStore(settings)
         embedder = embedder_for(settings)
         self.retriever = Retriever(settings, embedder.embed_query)
-        reranker = EmbeddingReranker(lambda texts: embedder.embed(texts, False))
+        reranker = EmbeddingReranker(
+            lambda texts: embedder.embed(texts, False), embedder.embed_query
+        )
         answerers = {"sentence": SentenceAnswerer, "typed": TypedAnswerer}
         self.answerer = answerer or answerers[settings.answerer](reranker)
         self._snapshot: Snapshot | None = None

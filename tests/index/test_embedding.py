@@ -126,3 +126,10 @@ def test_folder_without_a_model_raises_model_not_found(tmp_path: Path) -> None:
 def test_model_folder_path_resolves_to_itself(tmp_path: Path, marker: str) -> None:
     (tmp_path / marker).write_text("{}")
     assert resolve_model_path(str(tmp_path)) == tmp_path
+
+
+def test_a_repeated_query_is_embedded_once_and_shared_read_only(embedder: Embedder) -> None:
+    first = embedder.embed_query("Who opened the new bridge?")
+    assert embedder.embed_query("Who opened the new bridge?") is first
+    assert not first.flags.writeable
+    assert embedder.embed_query("Who closed the old bridge?") is not first
