@@ -39,7 +39,7 @@ class IndexSettings(BaseSettings):
     chunk_overlap: int = Field(default=75, ge=0)
     # Exact search below this many chunks, IVF from there on (eval/bench: 1M chunks).
     ivf_threshold: int = Field(default=200_000, ge=1_000)
-    ivf_nprobe: int = Field(default=32, ge=1, le=65_536)
+    ivf_nprobe: int = Field(default=64, ge=1, le=65_536)
     max_document_bytes: int = Field(default=10_000_000, ge=1)
     # Generations kept on disk: readers that opened an older one can finish their work.
     keep_generations: int = Field(default=3, ge=2, le=100)

@@ -1,5 +1,7 @@
 """Tests of index/embedding.py with the real packaged model (loaded once for the module)."""
 
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -133,3 +135,26 @@ def test_a_repeated_query_is_embedded_once_and_shared_read_only(embedder: Embedd
     assert embedder.embed_query("Who opened the new bridge?") is first
     assert not first.flags.writeable
     assert embedder.embed_query("Who closed the old bridge?") is not first
+
+
+KEEP_TORCH_OUT = """
+import sys
+from index.embedding import keep_torch_out
+from index.settings import IndexSettings
+keep_torch_out(IndexSettings(embedding_backend=sys.argv[1]))
+import spacy
+spacy.blank("en")
+print(sys.modules.get("torch") is not None)
+"""
+
+
+@pytest.mark.parametrize(("backend", "torch_loaded"), [("onnx-int8", "False"), ("torch", "True")])
+def test_torch_stays_out_of_a_process_whose_embedder_does_not_need_it(backend, torch_loaded):
+    # In a child process: this one has imported torch already.
+    result = subprocess.run(
+        [sys.executable, "-c", KEEP_TORCH_OUT, backend],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert result.stdout.strip() == torch_loaded
