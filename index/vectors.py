@@ -3,7 +3,8 @@
 The index type follows the number of chunks (`IndexLayout`):
 - below `ivf_threshold`, exact search: IndexIDMap2(IndexFlatIP);
 - from there on, IndexIVFFlat (inverted lists over k-means cells, `nprobe` cells searched
-  per query: 64 reach recall@10 0.958 at 1M, README "Performance"), retrained with more cells when the index has grown past its layout.
+  per query: 64 reach recall@10 0.958 at 1M, README "Performance"), retrained with more
+  cells when the index has grown past its layout.
 Both keep stable int64 ids through removals: the IVF index stores the ids in its lists and
 keeps a hash table from id to entry, so removing and reconstructing by id work as with
 IndexIDMap2. HNSW would search as fast but cannot remove vectors, so it is not used.
