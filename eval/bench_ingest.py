@@ -1,78 +1,91 @@
-"""Ingestion benchmark: `citeqa index add` on a corpus, in a child process, measured whole.
-
-    python -m eval.bench_ingest --corpus ../shared/eval/dev/corpus.jsonl \
-        --out eval/results/ingest_dev.json
-
-Reports chunks/s, MB of input per second, documents, chunks, peak memory (max RSS of the
-child) and the index size on disk. The index goes to a temporary folder.
-"""
+"""Ingestion, side by side: `citeqa index add` and the plain recipe (eval.bench_plain) over
+the same first N documents of a JSONL corpus, each in its own process, measured whole
+(imports and model loading included): seconds, chunks/s, MB/s and peak memory."""
 
 import json
 import os
-import platform
-import resource
 import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated
 
-import typer
-
-from index.generations import disk_bytes
-
-app = typer.Typer(add_completion=False)
+from eval.bench_report import IngestFigures
 
 
-def input_bytes(path: Path) -> int:
-    files = [path] if path.is_file() else [p for p in path.rglob("*") if p.is_file()]
-    return sum(file.stat().st_size for file in files)
+@dataclass
+class ProcessRun:
+    stdout: str
+    seconds: float
+    peak_rss_mb: float
 
 
-@app.command()
-def main(
-    corpus: Annotated[Path, typer.Option(help="Corpus file or folder to index.")],
-    out: Annotated[Path | None, typer.Option(help="Write the figures here as JSON.")] = None,
-) -> None:
-    citeqa = Path(sys.executable).with_name("citeqa")
-    with tempfile.TemporaryDirectory() as folder:
-        index_dir = Path(folder) / "index"
+def first_documents(corpus: Path, count: int, into: Path) -> Path:
+    """The first `count` records of a JSONL corpus, as a file of their own."""
+    with corpus.open(encoding="utf-8") as source, into.open("w", encoding="utf-8") as target:
+        written = 0
+        for line in source:
+            if written >= count:
+                break
+            if line.strip():
+                target.write(line)
+                written += 1
+    return into
+
+
+def run_measured(command: list[str], env: dict[str, str] | None = None) -> ProcessRun:
+    """Run a command to its end; wall seconds and the peak RSS of that one process.
+
+    os.wait4 gives the child's own resource usage, where RUSAGE_CHILDREN would mix in
+    every child this process ever had."""
+    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
         started = time.perf_counter()
-        completed = subprocess.run(
-            [str(citeqa), "index", "add", str(corpus), "--index-dir", str(index_dir), "--json"],
-            capture_output=True,
-            text=True,
-            check=False,
-        )
+        process = subprocess.Popen(command, stdout=out, stderr=err, env=env)
+        _, status, usage = os.wait4(process.pid, 0)
         seconds = time.perf_counter() - started
-        peak_kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-        if completed.returncode not in (0, 1):
-            typer.echo(completed.stderr, err=True)
-            raise typer.Exit(completed.returncode)
-        report = json.loads(completed.stdout)
-        size_on_disk = disk_bytes(index_dir)
-    megabytes = input_bytes(corpus) / 1e6
-    chunks = report["index"]["chunks"]
-    figures = {
-        "corpus": str(corpus),
-        "documents": report["index"]["documents"],
-        "chunks": chunks,
-        "failed": sum(r["status"] == "failed" for r in report["results"]),
-        "seconds": round(seconds, 1),
-        "chunks_per_s": round(chunks / seconds, 1),
-        "input_mb": round(megabytes, 2),
-        "mb_per_s": round(megabytes / seconds, 4),
-        "peak_rss_mb": round(peak_kib / 1024, 1),
-        "index_disk_mb": round(size_on_disk / 1e6, 2),
-        "chunk_size": report["index"]["chunk_size"],
-        "chunk_overlap": report["index"]["chunk_overlap"],
-        "machine": {"cpus": os.cpu_count(), "python": platform.python_version()},
-    }
-    typer.echo(json.dumps(figures, indent=2))
-    if out:
-        out.write_text(json.dumps(figures, indent=2) + "\n")
+        process.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        if process.returncode not in (0, 1):  # 1: some inputs failed, the rest are indexed
+            raise RuntimeError(f"{command[:4]} exited {process.returncode}: {err.read()[-2000:]}")
+        return ProcessRun(out.read(), seconds, usage.ru_maxrss / 1024)
 
 
-if __name__ == "__main__":
-    app()
+def python_module(module: str, *args: str) -> list[str]:
+    return [sys.executable, "-m", module, *args]
+
+
+def ingest_with_citeqa(corpus: Path, index_dir: Path) -> IngestFigures:
+    add = ["index", "add", str(corpus), "--index-dir", str(index_dir), "--json"]
+    run = run_measured(python_module("service.cli", *add))
+    stats = json.loads(run.stdout)["index"]
+    return _figures("citeqa index add", corpus, stats["documents"], stats["chunks"], run)
+
+
+def ingest_with_plain_recipe(corpus: Path) -> IngestFigures:
+    run = run_measured(python_module("eval.bench_plain", str(corpus)))
+    counts = json.loads(run.stdout.strip().splitlines()[-1])
+    return _figures(
+        "plain: langchain 1000/200 + ST.encode + IndexFlatIP",
+        corpus,
+        counts["documents"],
+        counts["chunks"],
+        run,
+    )
+
+
+def _figures(
+    recipe: str, corpus: Path, documents: int, chunks: int, run: ProcessRun
+) -> IngestFigures:
+    megabytes = corpus.stat().st_size / 1e6
+    return IngestFigures(
+        recipe=recipe,
+        documents=documents,
+        chunks=chunks,
+        input_mb=round(megabytes, 2),
+        seconds=round(run.seconds, 2),
+        chunks_per_s=round(chunks / run.seconds, 2),
+        mb_per_s=round(megabytes / run.seconds, 4),
+        peak_rss_mb=round(run.peak_rss_mb, 1),
+    )

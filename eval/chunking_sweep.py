@@ -19,7 +19,7 @@ from typing import Annotated
 import typer
 
 from eval.gold import GoldItem, load_gold
-from index.embedding import get_embedder
+from index.embedding import embedder_for
 from index.pipeline import Indexer
 from index.settings import IndexSettings
 from index.store import IndexStore, Snapshot
@@ -65,7 +65,7 @@ def measure(settings: IndexSettings, corpus: Path, items: list[GoldItem], k: int
         Indexer(store, settings, progress=False).add_paths([corpus])
         seconds = time.perf_counter() - started
         snapshot = store.snapshot()
-        embedder = get_embedder(settings.embedding_model)
+        embedder = embedder_for(settings)
 
         def dense(question: str) -> list[int]:
             return snapshot.search_dense(embedder.embed_query(question), CANDIDATE_CHUNKS)[0]

@@ -4,24 +4,12 @@ import datetime as dt
 import sys
 import time
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from eval import gate
-from eval.compare import compare, render
-from eval.gold import load_gold
-from eval.runner import (
-    EvalResults,
-    RunInfo,
-    corpus_files,
-    corpus_fingerprint,
-    default_eval_index_dir,
-    evaluate,
-    http_client,
-    prepare_index,
-    results_of,
-)
+if TYPE_CHECKING:
+    from eval.runner import EvalResults
 from index.cli import EXIT_USAGE, build_settings, fail
 from service.retrieval import DENSE_ONLY, HYBRID, LEXICAL_ONLY
 from service.settings import Settings
@@ -56,6 +44,19 @@ def run(
     ] = None,
 ) -> None:
     """Index the corpus (or reuse its index), ask every question, score and report."""
+    # Imported here: every other `citeqa` command (serve above all) starts without them.
+    from eval.gold import load_gold
+    from eval.runner import (
+        RunInfo,
+        corpus_files,
+        corpus_fingerprint,
+        default_eval_index_dir,
+        evaluate,
+        http_client,
+        prepare_index,
+        results_of,
+    )
+
     if ctx.invoked_subcommand is not None:
         return
     if corpus is None or not qa:
@@ -119,7 +120,9 @@ def run(
         _enforce(floors, gate_name, results)
 
 
-def _enforce(floors: Path, gate_name: str, results: EvalResults) -> None:
+def _enforce(floors: Path, gate_name: str, results: "EvalResults") -> None:
+    from eval import gate
+
     try:
         bounds = gate.read_floors(floors, gate_name)
     except (OSError, KeyError, ValueError) as error:
@@ -139,6 +142,9 @@ def compare_runs(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Per-metric differences (B - A) with 95% intervals, and the questions that flipped."""
+    from eval.compare import compare, render
+    from eval.runner import EvalResults
+
     try:
         first = EvalResults.model_validate_json(a.read_bytes())
         second = EvalResults.model_validate_json(b.read_bytes())

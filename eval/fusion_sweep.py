@@ -17,7 +17,7 @@ import typer
 from eval import metrics
 from eval.gold import load_gold
 from eval.runner import corpus_files, corpus_fingerprint, default_eval_index_dir, prepare_index
-from index.embedding import get_embedder
+from index.embedding import embedder_for
 from index.store import IndexStore
 from service.retrieval import Retriever
 from service.settings import Settings
@@ -40,7 +40,7 @@ def main(
     prepare_index(files, settings, progress=False)
     store = IndexStore(settings)
     snapshot = store.snapshot()
-    embedder = get_embedder(settings.embedding_model)
+    embedder = embedder_for(settings)
     vectors = {item.id: embedder.embed_query(item.question) for item in items}
     rows = []
     for weight, rrf_k in itertools.product(

@@ -15,6 +15,7 @@ from tqdm import tqdm
 import index as index_package
 from eval.gold import GoldItem
 from eval.scoring import ItemScores, Summary, score_item, summarize, summarize_by_type
+from index.embedding import effective_backend
 from index.loaders import LoadError, iter_input_files
 from index.models import Document, IngestStatus
 from service.models import Answer, Question
@@ -68,7 +69,13 @@ def corpus_files(corpus: Path, exclude: list[Path]) -> list[Path]:
 def corpus_fingerprint(files: list[Path], settings: Settings) -> str:
     """Identifies an index: the corpus bytes, the index settings and the indexing code."""
     digest = hashlib.sha256()
-    for name in (settings.embedding_model, str(settings.chunk_size), str(settings.chunk_overlap)):
+    backend = effective_backend(settings.embedding_model, settings.embedding_backend)
+    for name in (
+        settings.embedding_model,
+        backend,
+        str(settings.chunk_size),
+        str(settings.chunk_overlap),
+    ):
         digest.update(name.encode() + b"\0")
     for source in sorted(Path(index_package.__file__).parent.glob("*.py")):
         digest.update(source.read_bytes())

@@ -40,6 +40,9 @@ class CorruptIndexError(RuntimeError):
 class EmbeddingInfo(BaseModel):
     model: str
     dimension: int
+    # How the vectors were computed (index.embedding.Backend), "+"-joined when a generation
+    # holds vectors of both; manifests written before backends existed were all torch.
+    backend: str = "torch"
 
 
 class ChunkingInfo(BaseModel):

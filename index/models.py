@@ -120,6 +120,7 @@ class IndexStats(BaseModel):
     documents: int
     chunks: int
     embedding_model: str | None
+    embedding_backend: str | None = None
     dimension: int | None
     chunk_size: int | None
     chunk_overlap: int | None

@@ -12,7 +12,7 @@ from tqdm import tqdm
 
 from index.chunking import Chunker
 from index.cleaning import clean
-from index.embedding import Embedder, get_embedder
+from index.embedding import Embedder, embedder_for
 from index.loaders import LoadError, iter_input_files, load_file
 from index.models import Document, IngestResult, IngestStatus, RawDocument, TextSpan
 from index.settings import IndexSettings
@@ -47,7 +47,7 @@ class Indexer:
 
     @property
     def embedder(self) -> Embedder:
-        return get_embedder(self.settings.embedding_model, self.settings.embed_batch_size)
+        return embedder_for(self.settings)
 
     def add_paths(self, paths: Iterable[Path]) -> list[IngestResult]:
         """Index every supported file under `paths`."""

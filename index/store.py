@@ -6,6 +6,7 @@ FAISS index, rebuilds BM25 and publishes the generation by one rename (index.gen
 """
 
 import datetime as dt
+import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cached_property
@@ -15,14 +16,17 @@ import numpy as np
 
 from index import generations
 from index.database import DATABASE_FILE, Database, DocumentSelection
+from index.embedding import effective_backend
 from index.generations import ChunkingInfo, EmbeddingInfo, Manifest
 from index.lexical import LexicalIndex
 from index.models import Chunk, Document, DocumentSummary, IndexStats, IngestStatus, TextSpan
 from index.settings import IndexSettings
-from index.vectors import VectorIndex
+from index.vectors import IndexLayout, VectorIndex
 
 FAISS_FILE = "faiss.index"
 BM25_FOLDER = "bm25"
+
+logger = logging.getLogger("citeqa.index")
 
 
 class IndexMismatchError(RuntimeError):
@@ -42,7 +46,8 @@ class Snapshot:
     def vectors(self) -> VectorIndex | None:
         if self.manifest is None:
             return None
-        return VectorIndex.load(self._folder / FAISS_FILE)
+        # Mapped, not read: a reader starts at once and pages in only what searches touch.
+        return VectorIndex.load(self._folder / FAISS_FILE, mmap=True)
 
     @cached_property
     def lexical(self) -> LexicalIndex | None:
@@ -86,6 +91,7 @@ class Snapshot:
             documents=documents,
             chunks=chunks,
             embedding_model=manifest.embedding.model if manifest else None,
+            embedding_backend=manifest.embedding.backend if manifest else None,
             dimension=manifest.embedding.dimension if manifest else None,
             chunk_size=manifest.chunking.size if manifest else None,
             chunk_overlap=manifest.chunking.overlap if manifest else None,
@@ -214,6 +220,14 @@ class Writer:
             )
         return self._vectors
 
+    def _backends(self) -> str:
+        """The backends whose vectors the new generation holds."""
+        settings = self._store.settings
+        used = {effective_backend(settings.embedding_model, settings.embedding_backend)}
+        if self._base is not None and not self._rebuild:
+            used.update(self._base.embedding.backend.split("+"))
+        return "+".join(sorted(used))
+
     def publish(self) -> None:
         if not self.changed:
             return
@@ -225,6 +239,7 @@ class Writer:
         vectors = self._vectors
         if vectors is None:  # only removals of documents an empty index never had
             vectors = VectorIndex.empty(self._base.embedding.dimension if self._base else 0)
+        vectors = vectors.laid_out(IndexLayout(settings.ivf_threshold, settings.ivf_nprobe))
         vectors.save(folder / FAISS_FILE)
         rows = list(database.iter_chunk_texts(self.generation))
         lexical = LexicalIndex.build([i for i, _ in rows], [t for _, t in rows])
@@ -237,7 +252,11 @@ class Writer:
         return Manifest(
             generation=self.generation,
             created_at=dt.datetime.now(dt.UTC),
-            embedding=EmbeddingInfo(model=settings.embedding_model, dimension=vectors.dimension),
+            embedding=EmbeddingInfo(
+                model=settings.embedding_model,
+                dimension=vectors.dimension,
+                backend=self._backends(),
+            ),
             chunking=ChunkingInfo(size=settings.chunk_size, overlap=settings.chunk_overlap),
             documents=documents,
             chunks=chunks,
@@ -253,6 +272,7 @@ class IndexStore:
         self.root = settings.index_dir
         self.root.mkdir(parents=True, exist_ok=True)
         self.database = Database(self.root / DATABASE_FILE)
+        self._noted_backends: set[str] = set()
 
     def close(self) -> None:
         self.database.close()
@@ -296,6 +316,7 @@ class IndexStore:
         self.database.purge_removed(generations.oldest_kept(published, keep))
 
     def _check_model(self, manifest: Manifest) -> None:
+        self._note_other_backend(manifest.embedding.backend)
         built_with = manifest.embedding.model
         if built_with != self.settings.embedding_model:
             raise IndexMismatchError(
@@ -303,4 +324,21 @@ class IndexStore:
                 f"({manifest.embedding.dimension} dimensions), but the settings use "
                 f"{self.settings.embedding_model!r}: run `citeqa index rebuild` to re-embed "
                 f"it, or set CITEQA_EMBEDDING_MODEL={built_with}"
+            )
+
+    def _note_other_backend(self, built_with: str) -> None:
+        """Say so, once, when the index's vectors come from another backend than queries will.
+
+        The backends run the same model and their vectors agree to a cosine of 0.999
+        (eval/embedding_check.py), so such an index is searched, not refused."""
+        settings = self.settings
+        backend = effective_backend(settings.embedding_model, settings.embedding_backend)
+        if built_with != backend and built_with not in self._noted_backends:
+            self._noted_backends.add(built_with)
+            logger.warning(
+                "the index at %s holds vectors computed with the %s backend and is searched "
+                "with %s: they agree to cosine 0.999; `citeqa index rebuild` re-embeds it",
+                self.root,
+                built_with,
+                backend,
             )

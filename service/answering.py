@@ -52,12 +52,17 @@ class Reranker(Protocol):
 class EmbeddingReranker:
     """Meaning (bi-encoder cosine) blended with the share of the question's terms present."""
 
-    def __init__(self, embed: Callable[[list[str]], np.ndarray]) -> None:
+    def __init__(
+        self,
+        embed: Callable[[list[str]], np.ndarray],
+        embed_query: Callable[[str], np.ndarray] | None = None,
+    ) -> None:
         self._embed = embed
+        # Retrieval has embedded the question already: a cached embed_query reuses it.
+        self._embed_query = embed_query or (lambda text: embed([text])[0])
 
     def score(self, question: str, texts: list[str]) -> np.ndarray:
-        vectors = self._embed([question, *texts])
-        semantic = np.clip(vectors[1:] @ vectors[0], 0.0, 1.0)
+        semantic = np.clip(self._embed(texts) @ self._embed_query(question), 0.0, 1.0)
         overlap = np.array(term_overlaps(question, texts))
         return (SEMANTIC_WEIGHT * semantic + OVERLAP_WEIGHT * overlap) / (
             SEMANTIC_WEIGHT + OVERLAP_WEIGHT

@@ -6,9 +6,11 @@ from typing import Annotated
 import typer
 from pydantic import ValidationError
 
+from eval.bench import bench
 from eval.cli import app as eval_app
 from index.cli import EXIT_USAGE, AsJson, IndexDir, build_settings, fail, open_store
 from index.cli import app as index_app
+from index.embedding import keep_torch_out
 from service.models import Answer, Question
 from service.settings import Settings
 
@@ -71,11 +73,15 @@ def serve(
 
     import uvicorn
 
+    settings = build_settings(Settings, index_dir=index_dir, host=host, port=port)
+    keep_torch_out(settings)  # before service.api imports spaCy: the int8 embedder needs no torch
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s:     %(name)s: %(message)s")
     from service.api import create_app  # loads the web stack and the models: only here
 
-    settings = build_settings(Settings, index_dir=index_dir, host=host, port=port)
-    logging.basicConfig(level=logging.INFO, format="%(levelname)s:     %(name)s: %(message)s")
     uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="info")
+
+
+app.command()(bench)
 
 
 def render_answer(answer: Answer) -> str:
@@ -107,3 +113,7 @@ def render_answer(answer: Answer) -> str:
             f"{alternative.answer}"
         )
     return "\n".join(lines)
+
+
+if __name__ == "__main__":  # `python -m service.cli`: what the benchmark starts
+    app()

@@ -4,7 +4,7 @@ import threading
 from collections.abc import Iterator
 
 from index import generations
-from index.embedding import get_embedder
+from index.embedding import embedder_for
 from index.store import IndexStore, Snapshot
 from service.answering import Answerer, Decision, EmbeddingReranker, SentenceAnswerer
 from service.citations import cite_all
@@ -26,9 +26,11 @@ class QAService:
     ) -> None:
         self.settings = settings
         self.store = store or IndexStore(settings)
-        embedder = get_embedder(settings.embedding_model, settings.embed_batch_size)
+        embedder = embedder_for(settings)
         self.retriever = Retriever(settings, embedder.embed_query)
-        reranker = EmbeddingReranker(lambda texts: embedder.embed(texts, False))
+        reranker = EmbeddingReranker(
+            lambda texts: embedder.embed(texts, False), embedder.embed_query
+        )
         answerers = {"sentence": SentenceAnswerer, "typed": TypedAnswerer}
         self.answerer = answerer or answerers[settings.answerer](reranker)
         self._snapshot: Snapshot | None = None

@@ -219,3 +219,45 @@ def test_a_current_file_naming_no_generation_is_reported(store):
     (store.root / generations.CURRENT_FILE).write_text("garbage\n")
     with pytest.raises(CorruptIndexError, match="names no generation"):
         store.snapshot()
+
+
+def test_an_index_of_the_other_backend_is_searched_with_a_warning_and_records_both(
+    settings, kit, caplog
+):
+    torch_settings = settings.model_copy(update={"embedding_backend": "torch"})
+    store = IndexStore(torch_settings)
+    with store.writer() as writer:
+        kit.put(writer, kit.document("a"))
+    assert store.snapshot().stats().embedding_backend == "torch"
+    store.close()
+
+    int8 = IndexStore(settings.model_copy(update={"embedding_backend": "onnx-int8"}))
+    with caplog.at_level("WARNING", logger="citeqa.index"):
+        snapshot = int8.snapshot()
+        int8.snapshot()
+    assert [d.id for d in snapshot.documents()] == ["a"]
+    warnings = [r.getMessage() for r in caplog.records if "torch backend" in r.getMessage()]
+    assert len(warnings) == 1  # once per store, not per snapshot
+    with int8.writer() as writer:
+        kit.put(writer, kit.document("b"))
+    assert int8.snapshot().stats().embedding_backend == "onnx-int8+torch"
+    int8.close()
+
+
+def test_a_generation_past_the_ivf_threshold_is_published_as_ivf_and_shrinks_back(settings, kit):
+    store = IndexStore(settings.model_copy(update={"ivf_threshold": 1_000}))
+    with store.writer() as writer:
+        for n in range(400):
+            kit.put(writer, kit.document(f"d{n}"), seed=n)
+    snapshot = store.snapshot()
+    assert snapshot.stats().chunks >= 1_000
+    assert snapshot.vectors.kind.startswith("IndexIVFFlat")
+    snapshot.verify()
+    with store.writer() as writer:
+        for n in range(300):
+            writer.remove(f"d{n}")
+    smaller = store.snapshot()
+    assert smaller.stats().chunks < 1_000
+    assert smaller.vectors.kind == "IndexFlatIP"
+    smaller.verify()
+    store.close()
