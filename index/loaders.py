@@ -7,6 +7,7 @@ Loaders only read and decode; markup, markers and metadata in the text are the j
 import json
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 from charset_normalizer import from_bytes
 from pydantic import JsonValue
@@ -125,11 +126,28 @@ def _load_pdf(path: Path) -> RawDocument:
     return RawDocument(origin=origin, format="pdf", content=content, title=title or None)
 
 
+def count_documents(path: Path) -> int:
+    """How many items load_file(path) yields (documents or the reasons they cannot be read),
+    without decoding or parsing them: one per JSONL record, one for any other file."""
+    if FORMAT_BY_SUFFIX.get(path.suffix.lower()) != "jsonl":
+        return 1
+    try:
+        with path.open("rb") as handle:
+            return sum(1 for _ in _record_lines(handle))
+    except OSError:
+        return 1  # load_file reports the file as one failure
+
+
+def _record_lines(handle: BinaryIO) -> Iterator[tuple[int, bytes]]:
+    """(line number, line) for each JSONL line that holds a record: blank lines hold none."""
+    for line_no, line in enumerate(handle, start=1):
+        if line.strip():
+            yield line_no, line
+
+
 def _load_jsonl(path: Path, max_document_bytes: int) -> Iterator[RawDocument | LoadError]:
     with path.open("rb") as handle:
-        for line_no, line in enumerate(handle, start=1):
-            if not line.strip():
-                continue
+        for line_no, line in _record_lines(handle):
             origin = f"{path}:{line_no}"
             try:
                 if len(line) > max_document_bytes:

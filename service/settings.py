@@ -40,7 +40,12 @@ class Settings(IndexSettings):
     max_upload_bytes: int = Field(
         default=50_000_000, ge=1_000, description="Largest multipart upload (all files together)."
     )
-    max_documents_per_request: int = Field(default=100, ge=1, le=10_000)
+    max_documents_per_request: int = Field(
+        default=100,
+        ge=1,
+        le=10_000,
+        description="Documents one request may add: each JSONL record of an upload counts.",
+    )
     page_size: int = Field(default=50, ge=1, description="Documents per page when not asked.")
     max_page_size: int = Field(default=500, ge=1)
 

@@ -11,6 +11,7 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 from pydantic.json_schema import models_json_schema
 
+from service.api.docs import install_docs
 from service.api.errors import install_error_handlers
 from service.api.limits import BodyLimitMiddleware
 from service.api.routes import ask, documents, health
@@ -34,6 +35,9 @@ def create_app(settings: Settings) -> FastAPI:
         version="0.1.0",
         description=DESCRIPTION,
         lifespan=_lifespan(runtime),
+        # FastAPI's pages load their scripts from a CDN; install_docs serves /docs from here.
+        docs_url=None,
+        redoc_url=None,
     )
     app.state.runtime = runtime
     install_error_handlers(app)
@@ -45,6 +49,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(health.router)
     app.include_router(ask.router)
     app.include_router(documents.router)
+    install_docs(app)
     app.openapi = _openapi_with_models(app, [DocumentBatch])
     # Last: the page and its files at /, after every API route.
     app.mount("/", StaticFiles(directory=UI_FOLDER, html=True), name="ui")

@@ -6,9 +6,11 @@ import re
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from reportlab.pdfgen import canvas
 
-from index.loaders import LoadError, decode_bytes, iter_input_files, load_file
+from index.loaders import LoadError, count_documents, decode_bytes, iter_input_files, load_file
 from index.models import RawDocument
 
 MAX_BYTES = 1_000_000
@@ -308,6 +310,32 @@ def test_jsonl_with_bom_and_non_utf8_line(tmp_path: Path) -> None:
     assert (bom.id, bom.warnings) == ("bom", ())
     assert latin.content == "The café reopened on Monday, its owners said."
     assert latin.warnings and "not valid UTF-8" in latin.warnings[0]
+
+
+_JSONL_LINES = st.sampled_from(
+    [_record(text="A story."), "", "   ", "\t", "{broken", '"not an object"', "\ufeff", "\x00"]
+)
+
+
+@given(lines=st.lists(_JSONL_LINES, max_size=12), final_newline=st.booleans())
+@settings(
+    max_examples=60,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+def test_count_documents_is_what_load_file_yields_for_jsonl(
+    tmp_path: Path, lines: list[str], final_newline: bool
+) -> None:
+    path = _write(tmp_path / "wire.jsonl", "\n".join(lines) + ("\n" if final_newline else ""))
+    assert count_documents(path) == len(_load(path))
+
+
+@pytest.mark.parametrize("name", ["story.txt", "story.md", "story.html", "broken.pdf", "a.exe"])
+def test_count_documents_is_one_for_a_file_of_any_other_kind(tmp_path: Path, name: str) -> None:
+    path = _write(tmp_path / name, ARTICLE)
+    assert count_documents(path) == len(_load(path)) == 1
 
 
 # --- PDF -------------------------------------------------------------------------------

@@ -17,7 +17,7 @@ from starlette.datastructures import UploadFile
 
 from index import generations
 from index.database import DocumentSelection
-from index.loaders import LoadError
+from index.loaders import LoadError, count_documents
 from index.models import Document, IngestResult, IngestStatus, RawDocument
 from index.pipeline import Indexer
 from service.api.deps import IndexerDep, RuntimeDep, SettingsDep, SnapshotDep, WriteAccess
@@ -163,23 +163,28 @@ async def _add_uploads(
         uploads = [value for value in form.getlist(UPLOAD_FIELD) if isinstance(value, UploadFile)]
         if not uploads:
             raise ApiError(422, "validation_error", f"no file in the form field {UPLOAD_FIELD!r}")
-        _check_count(len(uploads), settings)
         with tempfile.TemporaryDirectory(prefix="citeqa-upload-") as folder:
             saved = [
                 await run_in_threadpool(_save_upload, upload, Path(folder), position)
                 for position, upload in enumerate(uploads)
             ]
-            results = await run_in_threadpool(indexer.add_paths, [path for path, _ in saved])
+            paths = [path for path, _ in saved]
+            # Counted on the saved files, before anything is indexed: a refusal stores nothing.
+            documents = await run_in_threadpool(lambda: sum(map(count_documents, paths)))
+            _check_count(documents, settings, "each file counts as one, each JSONL record as one")
+            results = await run_in_threadpool(indexer.add_paths, paths)
     return [_named_as_sent(result, saved) for result in _in_input_order(results, saved)]
 
 
-def _check_count(count: int, settings: Settings) -> None:
-    if count > settings.max_documents_per_request:
+def _check_count(count: int, settings: Settings, how_counted: str | None = None) -> None:
+    limit = settings.max_documents_per_request
+    if count > limit:
+        counted = f" ({how_counted})" if how_counted else ""
         raise ApiError(
             413,
             "too_many_documents",
-            f"{count} documents in one request, more than the limit of "
-            f"{settings.max_documents_per_request}",
+            f"the request holds {count} documents{counted}, more than the limit of {limit} "
+            "documents per request (CITEQA_MAX_DOCUMENTS_PER_REQUEST)",
         )
 
 

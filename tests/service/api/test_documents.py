@@ -231,9 +231,9 @@ def test_bodies_uploads_and_batches_over_the_limits_are_413(live_server, demo_co
     big_file = upload(url, [("big.txt", b"Words. " * 600)])
     assert "upload has" in assert_error(big_file, 413, "payload_too_large")
     many = add_json(url, [{"text": f"Story number {n}."} for n in range(3)])
-    assert "limit of 2" in assert_error(many, 413, "too_many_documents")
+    assert "holds 3 documents" in assert_error(many, 413, "too_many_documents")
     many_files = upload(url, [(f"{n}.txt", b"A short story.") for n in range(3)])
-    assert_error(many_files, 413, "too_many_documents")
+    assert "holds 3 documents" in assert_error(many_files, 413, "too_many_documents")
 
     def chunks():  # no Content-Length: the body is counted as it arrives
         for _ in range(30):
@@ -244,6 +244,33 @@ def test_bodies_uploads_and_batches_over_the_limits_are_413(live_server, demo_co
     )
     assert_error(chunked, 413, "payload_too_large")
     assert stats(url)["generation"] == 1
+
+
+def jsonl(*ids: str, between: str = "\n") -> bytes:
+    records = [json.dumps({"id": doc_id, "text": f"Wire story {doc_id}."}) for doc_id in ids]
+    return between.join(records).encode()
+
+
+def test_records_inside_uploaded_jsonl_files_count_against_the_document_limit(
+    live_server, demo_copy
+):
+    url = live_server(demo_copy, max_documents_per_request=3).url
+    before = httpx.get(f"{url}/v1/documents", params={"limit": 100}).json()
+
+    one_file = upload(url, [("wire.jsonl", jsonl("w1", "w2", "w3", "w4"))])
+    message = assert_error(one_file, 413, "too_many_documents")
+    assert "holds 4 documents" in message and "each JSONL record as one" in message
+    assert "limit of 3" in message and "CITEQA_MAX_DOCUMENTS_PER_REQUEST" in message
+    mixed = upload(
+        url, [("ferry.txt", FERRY_TEXT.encode()), ("wire.jsonl", jsonl("w1", "w2", "w3"))]
+    )
+    assert "holds 4 documents" in assert_error(mixed, 413, "too_many_documents")
+    assert httpx.get(f"{url}/v1/documents", params={"limit": 100}).json() == before
+    assert httpx.get(f"{url}/v1/documents/w1").status_code == 404
+
+    # Blank lines hold no record: three records are within the limit, however spaced.
+    at_the_limit = upload(url, [("wire.jsonl", jsonl("w1", "w2", "w3", between="\n\n \n"))])
+    assert statuses(at_the_limit) == [("w1", "added"), ("w2", "added"), ("w3", "added")]
 
 
 # Who may write

@@ -1,28 +1,14 @@
 """The chat page in Debian's Chromium (Playwright's sync API) against a real server on
 127.0.0.1: asking, opening a citation, uploading, the not-found, disagreement and error
-states, the keyboard, a phone-sized screen, and the API key prompt.
-
-Screenshots go to a folder under pytest's temporary output and, when CITEQA_SCREENSHOTS is
-set, to that folder too.
+states, the keyboard, a phone-sized screen, and the API key prompt (browser and screenshots:
+conftest.py).
 """
 
-import os
-import shutil
 from collections.abc import Callable, Iterator
-from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_FLAGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 DESKTOP = {"width": 1280, "height": 860}
 PHONE = {"width": 390, "height": 844}
 METRO_QUESTION = "When will Line 3 of the Tessary metro reopen?"
@@ -31,40 +17,6 @@ FERRY_TEXT = (
     "Published 2026-03-02 by Harbour Wire\n\nThe Quillon ferry resumes service on Monday "
     "after a two-week strike by its deckhands, the harbour office said.\n"
 )
-
-pytestmark = pytest.mark.skipif(
-    not CHROMIUM.exists(), reason="Debian's chromium is not installed (.ci/setup installs it)"
-)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_FLAGS
-        )
-        yield browser
-        browser.close()
-
-
-@pytest.fixture(scope="module")
-def screenshot_dirs(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
-    folders = [tmp_path_factory.mktemp("screenshots")]
-    if os.environ.get("CITEQA_SCREENSHOTS"):
-        folders.append(Path(os.environ["CITEQA_SCREENSHOTS"]))
-        folders[-1].mkdir(parents=True, exist_ok=True)
-    return folders
-
-
-@pytest.fixture
-def screenshot(screenshot_dirs: list[Path]) -> Callable[[Page, str], None]:
-    def save(page: Page, name: str) -> None:
-        first = screenshot_dirs[0] / f"{name}.png"
-        page.screenshot(path=first)
-        for folder in screenshot_dirs[1:]:
-            shutil.copy(first, folder / first.name)
-
-    return save
 
 
 @pytest.fixture
