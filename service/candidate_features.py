@@ -50,7 +50,12 @@ FEATURES: tuple[str, ...] = (
 WEIGHTS_FILE = Path(__file__).with_name("answer_weights.json")
 
 _WORD = re.compile(r"\w+")
-_SPEECH_CUE = re.compile(r"\b(said|says|announced|told|reported|added)\s+(on\s+)?$", re.I)
+# The day something was said or is to be announced is rarely the day asked about.
+_SPEECH_CUE = re.compile(
+    r"\b(said|says|say|announced|announces|announce|told|tell|reported|report|added|"
+    r"confirmed|confirm)\s+(on\s+)?$",
+    re.I,
+)
 _PLACE_PREPOSITION = re.compile(r"\b(in|at|near|outside|inside|to|from)\s+(the\s+)?$", re.I)
 _DEADLINE_QUESTION = re.compile(
     r"\b(deadline|by what|until|till|due|expire|must|have to|had to|scheduled|set to|begin|start|"

@@ -53,3 +53,10 @@ def test_a_likelier_candidate_scores_higher():
     in_tallinn = feature_values(question, SENTENCE, "Tallinn")
     estonia = feature_values(question, SENTENCE, "Estonia")
     assert weights.score(list(in_tallinn.values())) > weights.score(list(estonia.values()))
+
+
+def test_the_day_something_is_to_be_announced_has_a_speech_cue():
+    sentence = "Officials are expected to announce Friday that the rule ends on Sunday."
+    question = "When does the rule end?"
+    assert feature_values(question, sentence, "Friday")["speech_cue"] == 1.0
+    assert feature_values(question, sentence, "Sunday")["speech_cue"] == 0.0
