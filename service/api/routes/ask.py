@@ -25,7 +25,12 @@ If answering fails after the stream has started, an `error` event carries
 accepted is answered with a JSON error and no stream."""
 
 
-@router.post("/ask", response_model=Answer, responses=error_responses(400, 413, 422, 503))
+@router.post(
+    "/ask",
+    summary="Answer a question, with citations",
+    response_model=Answer,
+    responses=error_responses(400, 413, 422, 503),
+)
 async def ask(question: Question, qa: QADep) -> Answer:
     """Answer a question from the indexed documents, with verified citations."""
     return await run_in_threadpool(qa.ask, question)
@@ -33,6 +38,7 @@ async def ask(question: Question, qa: QADep) -> Answer:
 
 @router.post(
     "/ask/stream",
+    summary="Answer a question as server-sent events",
     response_class=EventSourceResponse,
     responses={
         200: {"content": {"text/event-stream": {}}, "description": STREAM_DESCRIPTION},

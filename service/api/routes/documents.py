@@ -58,6 +58,7 @@ ADD_REQUEST_BODY: dict[str, Any] = {
 
 @router.post(
     "",
+    summary="Add documents (JSON or files)",
     response_model=IngestResponse,
     dependencies=[WriteAccess],
     openapi_extra={"requestBody": ADD_REQUEST_BODY},
@@ -84,7 +85,9 @@ async def add_documents(
     return IngestResponse(results=results, generation=_published(runtime))
 
 
-@router.get("", response_model=DocumentPage, responses=error_responses(422))
+@router.get(
+    "", summary="List documents", response_model=DocumentPage, responses=error_responses(422)
+)
 def list_documents(
     snapshot: SnapshotDep,
     settings: SettingsDep,
@@ -108,7 +111,12 @@ def list_documents(
     )
 
 
-@router.get("/{doc_id}", response_model=Document, responses=error_responses(404))
+@router.get(
+    "/{doc_id}",
+    summary="Get a document and its stored text",
+    response_model=Document,
+    responses=error_responses(404),
+)
 def get_document(doc_id: str, snapshot: SnapshotDep) -> Document:
     """A document's metadata and its full stored text, which citation offsets refer to."""
     document = snapshot.document(doc_id)
@@ -119,6 +127,7 @@ def get_document(doc_id: str, snapshot: SnapshotDep) -> Document:
 
 @router.delete(
     "/{doc_id}",
+    summary="Remove a document",
     response_model=RemoveResponse,
     dependencies=[WriteAccess],
     responses=error_responses(401, 403, 404, 503),

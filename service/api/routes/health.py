@@ -9,13 +9,15 @@ from service.api.schemas import Health, Readiness, ServiceStats
 router = APIRouter(tags=["health"])
 
 
-@router.get("/healthz", response_model=Health)
+@router.get("/healthz", summary="Alive", response_model=Health)
 def healthz() -> Health:
     """The server is alive (it may still be loading)."""
     return Health()
 
 
-@router.get("/readyz", response_model=Readiness, responses=error_responses(503))
+@router.get(
+    "/readyz", summary="Ready to answer", response_model=Readiness, responses=error_responses(503)
+)
 def readyz(runtime: RuntimeDep) -> Readiness:
     """The index and the models are loaded: questions can be answered."""
     if runtime.qa is None:
@@ -23,7 +25,12 @@ def readyz(runtime: RuntimeDep) -> Readiness:
     return Readiness(generation=runtime.qa.snapshot().generation)
 
 
-@router.get("/v1/stats", response_model=ServiceStats, responses=error_responses(503))
+@router.get(
+    "/v1/stats",
+    summary="Index and service figures",
+    response_model=ServiceStats,
+    responses=error_responses(503),
+)
 def stats(runtime: RuntimeDep, snapshot: SnapshotDep) -> ServiceStats:
     """Counts, model and chunking of the published generation, and how the service runs."""
     return ServiceStats(

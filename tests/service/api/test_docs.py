@@ -41,3 +41,10 @@ def test_the_docs_page_is_not_in_the_openapi_document_and_redoc_is_off(demo_serv
     paths = httpx.get(f"{demo_server}/openapi.json").json()["paths"]
     assert not {path for path in paths if path.startswith("/docs")}
     assert httpx.get(f"{demo_server}/redoc").status_code == 404
+
+
+def test_every_operation_has_a_readable_summary(demo_server):
+    paths = httpx.get(f"{demo_server}/openapi.json").json()["paths"]
+    operations = [operation for methods in paths.values() for operation in methods.values()]
+    assert len(operations) == 9
+    assert all(operation.get("summary", "").strip() for operation in operations)
