@@ -2,7 +2,9 @@
 
 Filters (publication dates, sources, document ids, and the question's own date) are applied
 to the candidates of both rankings before fusion; when they leave too few, more candidates
-are fetched until the index has no more to give.
+are fetched until the index has no more to give. A question asked on a date prefers the
+news of its time: documents of the days a recency phrase names ("this week"), and, more
+gently, documents published shortly before the question.
 """
 
 import datetime as dt
@@ -14,6 +16,7 @@ import numpy as np
 from index.models import Chunk, DocumentSummary
 from index.store import Snapshot
 from service.models import Filters, Passage, PassageScores
+from service.question import QuestionAnalysis, analyze
 from service.settings import Settings
 
 
@@ -57,6 +60,27 @@ def reciprocal_rank_fusion(rankings: list[tuple[list[int], float]], k: int) -> d
     return fused
 
 
+@dataclass(frozen=True)
+class Recency:
+    """How much a document's publication date raises its fused score for one question."""
+
+    settings: Settings
+    question_date: dt.date
+    analysis: QuestionAnalysis
+
+    def factor(self, date: dt.date | None) -> float:
+        if date is None:
+            return 1.0
+        factor = 1.0
+        window = self.analysis.date_range
+        if window is not None and window[0] <= date <= window[1]:
+            factor += self.settings.recency_range_boost
+        age = (self.question_date - date).days
+        if self.settings.recency_half_life_days > 0 and age >= 0:
+            factor += self.settings.recency_boost * 0.5 ** (age / self.settings.recency_half_life_days)
+        return factor
+
+
 class Retriever:
     """Passages for a question from one snapshot of the index."""
 
@@ -81,7 +105,7 @@ class Retriever:
         while True:
             dense = snapshot.search_dense(query_vector, wanted) if mode.dense else ([], [])
             lexical = snapshot.search_lexical(question, wanted) if mode.lexical else ([], [])
-            passages = self._fuse(snapshot, dense, lexical, filters, question_date)
+            passages = self._fuse(snapshot, question, dense, lexical, filters, question_date)
             if len(passages) >= top_k or wanted >= total:
                 return passages[:top_k]
             wanted *= 4
@@ -89,6 +113,7 @@ class Retriever:
     def _fuse(
         self,
         snapshot: Snapshot,
+        question: str,
         dense: tuple[list[int], list[float]],
         lexical: tuple[list[int], list[float]],
         filters: Filters,
@@ -110,6 +135,12 @@ class Retriever:
             ],
             self.settings.rrf_k,
         )
+        if question_date is not None:
+            recency = Recency(self.settings, question_date, analyze(question, question_date))
+            fused = {
+                chunk_id: score * recency.factor(summaries[chunks[chunk_id].doc_id].date)
+                for chunk_id, score in fused.items()
+            }
         ranked = sorted(fused, key=lambda chunk_id: -fused[chunk_id])
         return [
             _passage(

@@ -18,6 +18,16 @@ class Settings(IndexSettings):
     rrf_k: int = Field(default=5, ge=1, description="Reciprocal rank fusion constant.")
     dense_weight: float = Field(default=0.75, ge=0)
     lexical_weight: float = Field(default=1.0, ge=0)
+    # A question's date makes recent news count for more (tuned on ../shared/eval/dev).
+    recency_range_boost: float = Field(
+        default=0.5, ge=0, description="Score raise for documents in the days the question names."
+    )
+    recency_boost: float = Field(
+        default=1.5, ge=0, description="Score raise for a document published on the question's date."
+    )
+    recency_half_life_days: float = Field(
+        default=7.0, ge=0, description="Age at which the recency raise is halved (0: none)."
+    )
     # Calibrated on ../shared/eval/dev with eval/calibrate.py (eval/results/calibration_*.txt).
     answer_threshold: float = Field(
         default=0.48, ge=0, le=1, description="Below this confidence citeqa abstains."
