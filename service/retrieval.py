@@ -76,8 +76,9 @@ class Recency:
         if window is not None and window[0] <= date <= window[1]:
             factor += self.settings.recency_range_boost
         age = (self.question_date - date).days
-        if self.settings.recency_half_life_days > 0 and age >= 0:
-            factor += self.settings.recency_boost * 0.5 ** (age / self.settings.recency_half_life_days)
+        half_life = self.settings.recency_half_life_days
+        if half_life > 0 and age >= 0:
+            factor += self.settings.recency_boost * 0.5 ** (age / half_life)
         return factor
 
 

@@ -23,7 +23,9 @@ class Settings(IndexSettings):
         default=0.5, ge=0, description="Score raise for documents in the days the question names."
     )
     recency_boost: float = Field(
-        default=1.5, ge=0, description="Score raise for a document published on the question's date."
+        default=1.5,
+        ge=0,
+        description="Score raise for a document of the question's own date.",
     )
     recency_half_life_days: float = Field(
         default=7.0, ge=0, description="Age at which the recency raise is halved (0: none)."
