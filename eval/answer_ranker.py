@@ -24,11 +24,10 @@ from tqdm import tqdm
 from eval import metrics
 from eval.gold import GoldItem, load_gold
 from eval.runner import corpus_files, corpus_fingerprint, default_eval_index_dir, prepare_index
-from service.answering import SentenceAnswerer
-from service.candidate_features import FEATURES, WEIGHTS_FILE
+from service.candidate_features import FAMILIES, FEATURES, WEIGHTS_FILE, family, question_view
 from service.qa import QAService
 from service.settings import Settings
-from service.typed_answerer import scored_candidates
+from service.typed_answerer import TypedAnswerer
 
 app = typer.Typer(add_completion=False)
 REGULARISATION = 1.0
@@ -41,6 +40,7 @@ class QuestionRows:
     f1: np.ndarray  # each candidate's token F1 against the gold answers
     labels: np.ndarray
     fallback_f1: float  # the best sentence's F1, the answer when there is no candidate
+    family: str  # which weights rank it (service.candidate_features.family)
     weight: float = 1.0  # each gold set counts as much as the others, whatever its size
 
 
@@ -48,9 +48,9 @@ def candidate_rows(service: QAService, item: GoldItem) -> QuestionRows:
     snapshot = service.snapshot()
     passages = service.retriever.retrieve(snapshot, item.question, question_date=item.question_date)
     answerer = service.answerer
-    assert isinstance(answerer, SentenceAnswerer)  # the typed answerer ranks its sentences so
+    assert isinstance(answerer, TypedAnswerer)
     sentences, scores = answerer.rank(item.question, passages)
-    found = scored_candidates(item.question, sentences, scores)
+    found = answerer.scored_candidates(item.question, sentences, scores)
     f1 = np.array([metrics.token_f1(c.candidate.text, item.answers) for c in found])
     gold_date = getattr(item, "normalized_date", None)
     same_day = np.array([bool(gold_date) and c.candidate.normalized == gold_date for c in found])
@@ -60,6 +60,7 @@ def candidate_rows(service: QAService, item: GoldItem) -> QuestionRows:
         f1=f1,
         labels=(f1 >= 0.5) | same_day if len(found) else np.zeros(0, dtype=bool),
         fallback_f1=metrics.token_f1(sentences[0].text, item.answers) if sentences else 0.0,
+        family=family(question_view(item.question).analysis.type),
     )
 
 
@@ -87,15 +88,26 @@ def fit(questions: list[QuestionRows]) -> LogisticRegression:
     return model
 
 
+def fit_families(questions: list[QuestionRows]) -> dict[str, LogisticRegression]:
+    """One model per family of questions."""
+    return {name: fit([q for q in questions if q.family == name]) for name in FAMILIES}
+
+
 def cross_validated_f1(questions: list[QuestionRows], folds: int) -> float:
     order = np.random.default_rng(0).permutation(len(questions))
     total = 0.0
     for fold in np.array_split(order, folds):
         held_out = set(fold.tolist())
-        model = fit([q for i, q in enumerate(questions) if i not in held_out])
-        test = [questions[i] for i in fold]
-        total += chosen_f1(test, model.decision_function) * sum(q.weight for q in test)
+        models = fit_families([q for i, q in enumerate(questions) if i not in held_out])
+        for name, model in models.items():
+            test = [questions[i] for i in fold if questions[i].family == name]
+            if test:
+                total += chosen_f1(test, model.decision_function) * sum(q.weight for q in test)
     return total / sum(q.weight for q in questions)
+
+
+def family_f1(questions: list[QuestionRows], name: str, score) -> float:
+    return round(chosen_f1([q for q in questions if q.family == name], score), 4)
 
 
 @app.command()
@@ -123,9 +135,15 @@ def main(
             questions.append(rows)
     by_sentence = chosen_f1(questions, lambda rows: rows[:, FEATURES.index("score")])
     learned = cross_validated_f1(questions, folds)
-    model = fit(questions)
-    weights = dict(zip(FEATURES, (round(float(w), 4) for w in model.coef_[0]), strict=True))
+    models = fit_families(questions)
     figures = {
+        "questions_by_family": {
+            name: sum(q.family == name for q in questions) for name in FAMILIES
+        },
+        "f1_in_sample_by_family": {
+            name: family_f1(questions, name, model.decision_function)
+            for name, model in models.items()
+        },
         "questions": len(questions),
         "with_candidates": sum(bool(len(q.f1)) for q in questions),
         "candidate_recall": float(np.mean([q.labels.any() for q in questions if len(q.f1)])),
@@ -135,8 +153,7 @@ def main(
     out.write_text(
         json.dumps(
             {
-                "weights": weights,
-                "bias": round(float(model.intercept_[0]), 4),
+                "families": {name: _stored(model) for name, model in models.items()},
                 "trained_on": [str(path) for path in qa],
                 "figures": figures,
             },
@@ -146,6 +163,11 @@ def main(
     )
     typer.echo(json.dumps(figures, indent=2))
     typer.echo(f"weights written to {out}")
+
+
+def _stored(model: LogisticRegression) -> dict:
+    weights = dict(zip(FEATURES, (round(float(w), 4) for w in model.coef_[0]), strict=True))
+    return {"weights": weights, "bias": round(float(model.intercept_[0]), 4)}
 
 
 if __name__ == "__main__":

@@ -7,6 +7,7 @@ weights that combine them are learned on ../shared/eval/dev by `python -m eval.a
 and stored in answer_weights.json beside this module.
 """
 
+import datetime as dt
 import json
 import math
 import re
@@ -16,6 +17,7 @@ from pathlib import Path
 
 from spacy.tokens import Span, Token
 
+from service.answer_kind import wh_phrase
 from service.extraction import Candidate, calendar_like, follows_deadline_word, parse
 from service.question import QuestionAnalysis, QuestionType, analyze
 
@@ -46,6 +48,9 @@ FEATURES: tuple[str, ...] = (
     "speech_cue",
     "place_preposition",
     "possessive",
+    "kind_similarity",
+    "deadline_ahead",
+    "deadline_behind",
 )
 WEIGHTS_FILE = Path(__file__).with_name("answer_weights.json")
 
@@ -63,6 +68,8 @@ _DEADLINE_QUESTION = re.compile(
     re.IGNORECASE,
 )
 _ROLES = {"nsubj": "subject", "nsubjpass": "subject", "dobj": "object", "pobj": "object"}
+# Types whose which-phrase names a kind of thing; "what date" and "how many" say nothing more.
+_KIND_TYPES = {QuestionType.WHAT, QuestionType.WHO, QuestionType.WHERE, QuestionType.WHO_MET_WHOM}
 _QUOTES = "\"“”‘’'"
 
 
@@ -75,6 +82,7 @@ class QuestionView:
     lemmas: frozenset[str]
     wh_noun: str | None
     wh_role: str | None
+    kind: str | None  # the wh-phrase: "wildly popular show", "type of pet"
     deadline: bool
 
 
@@ -88,6 +96,7 @@ class SentenceView:
     rank: int
     passage_rank: int
     start_in_document: int
+    published: dt.date | None = None
 
 
 @lru_cache(maxsize=1024)
@@ -108,6 +117,7 @@ def question_view(question: str) -> QuestionView:
         lemmas=frozenset(t.lemma_.lower() for t in doc if t.is_alpha and not t.is_stop),
         wh_noun=wh_noun,
         wh_role=wh_role,
+        kind=wh_phrase(doc) if analysis.type in _KIND_TYPES else None,
         deadline=analysis.type is QuestionType.WHEN and bool(_DEADLINE_QUESTION.search(question)),
     )
 
@@ -118,6 +128,7 @@ def features(
     candidate: Candidate,
     shared_positions: list[int],
     agreement: int,
+    kind_similarity: float = 0.0,
 ) -> list[float]:
     """The candidate's FEATURES, in order."""
     span = _span(sentence.text, candidate)
@@ -184,8 +195,23 @@ def features(
             and bool(_PLACE_PREPOSITION.search(before[-16:]))
         ),
         "possessive": float(after in {"'s", "’s"}),
+        "kind_similarity": kind_similarity,
+        # A deadline or a scheduled start is mostly still ahead when the article is written.
+        "deadline_ahead": float(question.deadline and _days_after(candidate, sentence) > 0),
+        "deadline_behind": float(question.deadline and _days_after(candidate, sentence) < 0),
     }
     return [values[name] for name in FEATURES]
+
+
+def _days_after(candidate: Candidate, sentence: SentenceView) -> int:
+    """Days from the article's publication to the candidate's date (0 when either is unknown)."""
+    if candidate.normalized is None or sentence.published is None:
+        return 0
+    try:
+        day = dt.date.fromisoformat(candidate.normalized[:10])
+    except ValueError:
+        return 0
+    return (day - sentence.published).days
 
 
 def _governor(span: Span) -> Token:
@@ -222,7 +248,17 @@ class Weights:
         )
 
 
+def family(kind: QuestionType) -> str:
+    """Which weights rank a question's candidates: dates weigh other signals (is it a day,
+    after a deadline word, still ahead?) than names and phrases do."""
+    return "date" if kind is QuestionType.WHEN else "entity"
+
+
+FAMILIES = ("date", "entity")
+
+
 @cache
-def load_weights(path: Path = WEIGHTS_FILE) -> Weights:
-    data = json.loads(path.read_text())
-    return Weights(weights=data["weights"], bias=data["bias"])
+def load_weights(kind: QuestionType = QuestionType.WHAT, path: Path = WEIGHTS_FILE) -> Weights:
+    """The weights learned for the family of questions of this type."""
+    stored = json.loads(path.read_text())["families"][family(kind)]
+    return Weights(weights=stored["weights"], bias=stored["bias"])

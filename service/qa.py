@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from index import generations
 from index.embedding import embedder_for
 from index.store import IndexStore, Snapshot
+from service.answer_kind import KindMatcher
 from service.answering import Answerer, Decision, EmbeddingReranker, SentenceAnswerer
 from service.citations import cite_all
 from service.models import Alternative, Answer, Passage, Question
@@ -31,8 +32,10 @@ class QAService:
         reranker = EmbeddingReranker(
             lambda texts: embedder.embed(texts, False), embedder.embed_query
         )
-        answerers = {"sentence": SentenceAnswerer, "typed": TypedAnswerer}
-        self.answerer = answerer or answerers[settings.answerer](reranker)
+        if answerer is None and settings.answerer == "typed":
+            kinds = KindMatcher(lambda texts: embedder.embed(texts, False), embedder.embed_query)
+            answerer = TypedAnswerer(reranker, kinds)
+        self.answerer = answerer or SentenceAnswerer(reranker)
         self._snapshot: Snapshot | None = None
         self._lock = threading.Lock()
 

@@ -13,7 +13,14 @@ from collections import Counter
 from dataclasses import dataclass
 
 from index.lexical import tokenize
-from service.answering import MAX_ALTERNATIVES, Sentence, SentenceAnswerer, sentence_finding
+from service.answer_kind import KindMatcher
+from service.answering import (
+    MAX_ALTERNATIVES,
+    Reranker,
+    Sentence,
+    SentenceAnswerer,
+    sentence_finding,
+)
 from service.candidate_features import SentenceView, features, load_weights, question_view
 from service.extraction import Candidate, calendar_like, candidates
 from service.models import Finding
@@ -33,6 +40,19 @@ _WORD = re.compile(r"\w+")
 
 class TypedAnswerer(SentenceAnswerer):
     name = "typed"
+
+    def __init__(self, reranker: Reranker, kinds: KindMatcher | None = None) -> None:
+        super().__init__(reranker)
+        self.kinds = kinds
+
+    def scored_candidates(
+        self,
+        question: str,
+        sentences: list[Sentence],
+        scores: list[float],
+        searched: int | None = None,
+    ) -> list["ScoredCandidate"]:
+        return scored_candidates(question, sentences, scores, searched, self.kinds)
 
     def findings(
         self, question: str, sentences: list[Sentence], scores: list[float]
@@ -85,9 +105,9 @@ class TypedAnswerer(SentenceAnswerer):
         scores: list[float],
         searched: int | None = None,
     ) -> list[Finding]:
-        weights = load_weights()
+        weights = load_weights(question_view(question).analysis.type)
         ranked = sorted(
-            scored_candidates(question, sentences, scores, searched),
+            self.scored_candidates(question, sentences, scores, searched),
             key=lambda item: -weights.score(item.features),
         )
         return [_typed_finding(item.sentence, item.candidate, item.score) for item in ranked]
@@ -102,10 +122,15 @@ class ScoredCandidate:
 
 
 def scored_candidates(
-    question: str, sentences: list[Sentence], scores: list[float], searched: int | None = None
+    question: str,
+    sentences: list[Sentence],
+    scores: list[float],
+    searched: int | None = None,
+    kinds: KindMatcher | None = None,
 ) -> list[ScoredCandidate]:
     """Every typed candidate of the best sentences, with its features. Without `searched`,
-    the sentences close enough to the best one, further for the rarer types."""
+    the sentences close enough to the best one, further for the rarer types. With `kinds`,
+    how well each candidate is the kind of thing a which/what question names."""
     view = question_view(question)
     stems = set(view.analysis.terms)
     further = 2 if view.analysis.type in _LOOK_FURTHER else 1
@@ -124,17 +149,31 @@ def scored_candidates(
         )
         if not close:
             found = [candidate for candidate in found if candidate.resolved]
-        where = SentenceView(sentence.text, score, scores[0], rank, sentence.rank, sentence.start)
+        where = SentenceView(
+            sentence.text,
+            score,
+            scores[0],
+            rank,
+            sentence.rank,
+            sentence.start,
+            sentence.passage.date,
+        )
         pool += [(where, sentence, candidate, shared) for candidate in found]
     agreement = Counter(_key(candidate) for _, _, candidate, _ in pool)
+    texts = [candidate.text for _, _, candidate, _ in pool]
+    kind_similarities = (
+        kinds.similarities(view.kind, texts) if kinds and view.kind and texts else [0.0] * len(pool)
+    )
     return [
         ScoredCandidate(
             sentence,
             where.score,
             candidate,
-            features(view, where, candidate, shared, agreement[_key(candidate)]),
+            features(view, where, candidate, shared, agreement[_key(candidate)], similarity),
         )
-        for where, sentence, candidate, shared in pool
+        for (where, sentence, candidate, shared), similarity in zip(
+            pool, kind_similarities, strict=True
+        )
     ]
 
 

@@ -1,16 +1,20 @@
 """The answer ranker's features, on real parses, and the learned weights that combine them."""
 
+import datetime as dt
 import json
 
 from service.candidate_features import (
+    FAMILIES,
     FEATURES,
     WEIGHTS_FILE,
     SentenceView,
+    family,
     features,
     load_weights,
     question_view,
 )
 from service.extraction import candidates
+from service.question import QuestionType
 
 SENTENCE = "The ministers met in Tallinn on Monday, Estonia's foreign office said."
 
@@ -40,11 +44,33 @@ def test_the_wh_noun_is_found_in_the_candidate():
     assert values["wh_noun"] == 1.0
 
 
-def test_the_stored_weights_cover_exactly_the_features():
-    stored = json.loads(WEIGHTS_FILE.read_text())
-    assert list(stored["weights"]) == list(FEATURES)
-    weights = load_weights()
-    assert weights.score([0.0] * len(FEATURES)) == stored["bias"]
+def test_the_stored_weights_cover_exactly_the_features_for_every_family():
+    stored = json.loads(WEIGHTS_FILE.read_text())["families"]
+    assert sorted(stored) == sorted(FAMILIES)
+    for name, kind in (("date", QuestionType.WHEN), ("entity", QuestionType.WHERE)):
+        assert list(stored[name]["weights"]) == list(FEATURES)
+        assert load_weights(kind).score([0.0] * len(FEATURES)) == stored[name]["bias"]
+
+
+def test_dates_and_names_are_ranked_by_their_own_weights():
+    assert family(QuestionType.WHEN) == "date"
+    assert family(QuestionType.WHO_MET_WHOM) == family(QuestionType.WHAT) == "entity"
+    assert load_weights(QuestionType.WHEN) != load_weights(QuestionType.WHAT)
+
+
+def test_a_deadline_still_ahead_of_the_article_is_marked_so():
+    sentence = "The law, signed Tuesday, takes effect Jan. 1, 2024."
+    question = "When does the law take effect?"
+    view = question_view(question)
+    found = candidates(view.analysis.type, sentence, set(view.words), dt.date(2023, 4, 27))
+    where = SentenceView(sentence, 0.7, 0.7, 0, 1, 0, dt.date(2023, 4, 27))
+    by_text = {
+        c.text: dict(zip(FEATURES, features(view, where, c, [], 1), strict=True)) for c in found
+    }
+    assert by_text["Jan. 1, 2024"]["deadline_ahead"] == 1.0
+    assert by_text["Jan. 1, 2024"]["deadline_behind"] == 0.0
+    assert by_text["Tuesday"]["deadline_behind"] == 1.0
+    assert by_text["Tuesday"]["deadline_ahead"] == 0.0
 
 
 def test_a_likelier_candidate_scores_higher():

@@ -9,10 +9,12 @@ from index.embedding import Embedder
 from index.models import DocumentSummary
 from index.store import Snapshot
 from service.models import Filters, Passage
+from service.question import analyze
 from service.retrieval import (
     DENSE_ONLY,
     HYBRID,
     LEXICAL_ONLY,
+    Recency,
     Retriever,
     admits,
     reciprocal_rank_fusion,
@@ -269,3 +271,57 @@ def test_sources_filter_on_the_index(retriever, snapshot):
     passages = retriever.retrieve(snapshot, BUDGET_QUESTION, filters=filters, top_k=50)
     assert {p.doc_id for p in passages} == {"jl-harbour-strike", "veloria-port-talks"}
     assert all(p.source == "The Amsel Courier" for p in passages)
+
+
+# --- Recency -------------------------------------------------------------------------------
+
+
+def recency(question: str, question_date: dt.date, **settings: float) -> Recency:
+    return Recency(
+        Settings().model_copy(update=settings),
+        question_date,
+        analyze(question, question_date),
+    )
+
+
+def test_recency_raises_recent_documents_and_halves_with_age():
+    day = dt.date(2025, 6, 10)
+    prefers = recency("Who won the vote?", day, recency_boost=1.0, recency_half_life_days=7)
+    assert prefers.factor(day) == pytest.approx(2.0)
+    assert prefers.factor(day - dt.timedelta(days=7)) == pytest.approx(1.5)
+    assert prefers.factor(dt.date(2020, 1, 1)) == pytest.approx(1.0)
+    assert prefers.factor(None) == 1.0
+
+
+def test_the_days_a_recency_phrase_names_count_more():
+    day = dt.date(2025, 6, 10)
+    phrase = recency("Who won the vote this week?", day, recency_range_boost=0.5, recency_boost=0)
+    assert phrase.factor(day - dt.timedelta(days=3)) == pytest.approx(1.5)
+    assert phrase.factor(day - dt.timedelta(days=30)) == 1.0
+    no_phrase = recency("Who won the vote?", day, recency_range_boost=0.5, recency_boost=0)
+    assert no_phrase.factor(day - dt.timedelta(days=3)) == 1.0
+
+
+def test_recency_off_leaves_the_fusion_alone():
+    day = dt.date(2025, 6, 10)
+    off = recency("Who won this week?", day, recency_range_boost=0, recency_boost=0)
+    assert off.factor(day) == off.factor(dt.date(2001, 1, 1)) == 1.0
+
+
+def test_with_a_question_date_fused_scores_carry_the_recency_factor(
+    demo_settings, embedder, snapshot
+):
+    # After every demo document, so that the question's date filters none out; a long
+    # half-life keeps the factors of months-old documents apart.
+    question_date = dt.date(2026, 12, 31)
+    settings = demo_settings.model_copy(update={"recency_half_life_days": 3650})
+    retriever = Retriever(settings, embedder.embed_query)
+    plain = retriever.retrieve(snapshot, BUDGET_QUESTION, top_k=50)
+    dated = retriever.retrieve(snapshot, BUDGET_QUESTION, question_date=question_date, top_k=50)
+    recent = Recency(settings, question_date, analyze(BUDGET_QUESTION, question_date))
+    before = {p.chunk_id: p.scores.fused for p in plain}
+    assert len({recent.factor(p.date) for p in dated}) > 2
+    for passage in dated:
+        expected = before[passage.chunk_id] * recent.factor(passage.date)
+        assert passage.scores.fused == pytest.approx(expected)
+    assert [p.scores.fused for p in dated] == sorted((p.scores.fused for p in dated), reverse=True)
