@@ -7,10 +7,11 @@ meaning: the cosine of the embeddings of the question's wh-phrase and of the can
 
 import threading
 from collections import OrderedDict
-from collections.abc import Callable
 
 import numpy as np
 from spacy.tokens import Doc, Token
+
+from index.embedding import Embedder
 
 _WH_WORDS = {"which", "what", "whose"}
 # After the wh-word, the phrase runs over the words that can make up a noun phrase.
@@ -56,18 +57,13 @@ class KindMatcher:
     """Cosine between a kind ("sport") and candidate texts, with candidate vectors cached:
     the same names come back question after question."""
 
-    def __init__(
-        self,
-        embed: Callable[[list[str]], np.ndarray],
-        embed_query: Callable[[str], np.ndarray] | None = None,
-    ) -> None:
-        self._embed = embed
-        self._embed_query = embed_query or (lambda text: embed([text])[0])
+    def __init__(self, embedder: Embedder) -> None:
+        self._embedder = embedder
         self._vectors: OrderedDict[str, np.ndarray] = OrderedDict()
         self._lock = threading.Lock()
 
     def similarities(self, kind: str, texts: list[str]) -> list[float]:
-        wanted = self._embed_query(kind)
+        wanted = self._embedder.embed_query(kind)  # cached: kinds repeat too
         return [float(vector @ wanted) for vector in self._vectors_of(texts)]
 
     def _vectors_of(self, texts: list[str]) -> list[np.ndarray]:
@@ -75,7 +71,7 @@ class KindMatcher:
             known = {text: self._vectors[text] for text in texts if text in self._vectors}
         missing = list(dict.fromkeys(text for text in texts if text not in known))
         if missing:
-            known |= dict(zip(missing, self._embed(missing), strict=True))
+            known |= dict(zip(missing, self._embedder.embed(missing, False), strict=True))
         with self._lock:
             for text in dict.fromkeys(texts):
                 self._vectors[text] = known[text]

@@ -33,8 +33,7 @@ class QAService:
             lambda texts: embedder.embed(texts, False), embedder.embed_query
         )
         if answerer is None and settings.answerer == "typed":
-            kinds = KindMatcher(lambda texts: embedder.embed(texts, False), embedder.embed_query)
-            answerer = TypedAnswerer(reranker, kinds)
+            answerer = TypedAnswerer(reranker, KindMatcher(embedder))
         self.answerer = answerer or SentenceAnswerer(reranker)
         self._snapshot: Snapshot | None = None
         self._lock = threading.Lock()

@@ -30,7 +30,7 @@ def test_a_wh_word_without_a_noun_names_no_kind(question):
 
 
 def test_a_candidate_of_the_named_kind_is_closer_in_meaning(embedder):
-    kinds = KindMatcher(lambda texts: embedder.embed(texts, False), embedder.embed_query)
+    kinds = KindMatcher(embedder)
     sport, council = kinds.similarities("sport", ["skateboarding", "the city council"])
     assert sport > council + 0.1
     assert (
@@ -42,11 +42,15 @@ def test_a_candidate_of_the_named_kind_is_closer_in_meaning(embedder):
 def test_candidate_vectors_are_embedded_once_and_reused():
     calls: list[list[str]] = []
 
-    def embed(texts: list[str]) -> np.ndarray:
-        calls.append(texts)
-        return np.array([[1.0, 0.0] if "a" in text else [0.0, 1.0] for text in texts])
+    class CountingEmbedder:
+        def embed(self, texts: list[str], progress: bool = True) -> np.ndarray:
+            calls.append(texts)
+            return np.array([[1.0, 0.0] if "a" in text else [0.0, 1.0] for text in texts])
 
-    kinds = KindMatcher(embed, lambda text: np.array([1.0, 0.0]))
+        def embed_query(self, text: str) -> np.ndarray:
+            return np.array([1.0, 0.0])
+
+    kinds = KindMatcher(CountingEmbedder())
     assert kinds.similarities("kind", ["alpha", "bob", "alpha"]) == [1.0, 0.0, 1.0]
     assert kinds.similarities("kind", ["bob", "cat"]) == [0.0, 1.0]
     assert calls == [["alpha", "bob"], ["cat"]]
