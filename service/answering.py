@@ -6,12 +6,12 @@ question is both the answer and its quote. Typed extraction replaces it behind t
 """
 
 import re
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Protocol
 
 import numpy as np
 
+from index.embedding import Embedder
 from index.lexical import tokenize
 from service.models import Finding, Passage
 from service.sentences import sentence_spans
@@ -52,17 +52,13 @@ class Reranker(Protocol):
 class EmbeddingReranker:
     """Meaning (bi-encoder cosine) blended with the share of the question's terms present."""
 
-    def __init__(
-        self,
-        embed: Callable[[list[str]], np.ndarray],
-        embed_query: Callable[[str], np.ndarray] | None = None,
-    ) -> None:
-        self._embed = embed
-        # Retrieval has embedded the question already: a cached embed_query reuses it.
-        self._embed_query = embed_query or (lambda text: embed([text])[0])
+    def __init__(self, embedder: Embedder) -> None:
+        self._embedder = embedder
 
     def score(self, question: str, texts: list[str]) -> np.ndarray:
-        semantic = np.clip(self._embed(texts) @ self._embed_query(question), 0.0, 1.0)
+        # Retrieval has embedded the question already: the cached embed_query reuses it.
+        question_vector = self._embedder.embed_query(question)
+        semantic = np.clip(self._embedder.embed(texts, False) @ question_vector, 0.0, 1.0)
         overlap = np.array(term_overlaps(question, texts))
         return (SEMANTIC_WEIGHT * semantic + OVERLAP_WEIGHT * overlap) / (
             SEMANTIC_WEIGHT + OVERLAP_WEIGHT

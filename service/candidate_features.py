@@ -137,6 +137,7 @@ def features(
     after = sentence.text[candidate.end : candidate.end + 2]
     head = _governor(span) if span is not None else None
     is_date = question.analysis.type is QuestionType.WHEN
+    days_after = _days_after(candidate, sentence) if question.deadline else 0
     values = {
         "score": sentence.score,
         "gap": sentence.score - sentence.best_score,
@@ -197,8 +198,8 @@ def features(
         "possessive": float(after in {"'s", "’s"}),
         "kind_similarity": kind_similarity,
         # A deadline or a scheduled start is mostly still ahead when the article is written.
-        "deadline_ahead": float(question.deadline and _days_after(candidate, sentence) > 0),
-        "deadline_behind": float(question.deadline and _days_after(candidate, sentence) < 0),
+        "deadline_ahead": float(days_after > 0),
+        "deadline_behind": float(days_after < 0),
     }
     return [values[name] for name in FEATURES]
 

@@ -29,9 +29,7 @@ class QAService:
         self.store = store or IndexStore(settings)
         embedder = embedder_for(settings)
         self.retriever = Retriever(settings, embedder.embed_query)
-        reranker = EmbeddingReranker(
-            lambda texts: embedder.embed(texts, False), embedder.embed_query
-        )
+        reranker = EmbeddingReranker(embedder)
         if answerer is None and settings.answerer == "typed":
             answerer = TypedAnswerer(reranker, KindMatcher(embedder))
         self.answerer = answerer or SentenceAnswerer(reranker)

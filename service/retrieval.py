@@ -102,11 +102,16 @@ class Retriever:
         top_k = top_k or self.settings.top_k
         query_vector = self._embed_query(question) if mode.dense else None
         total = snapshot.manifest.chunks if snapshot.manifest else 0
+        recency = (
+            Recency(self.settings, question_date, analyze(question, question_date))
+            if question_date is not None
+            else None
+        )
         wanted = self.settings.candidates
         while True:
             dense = snapshot.search_dense(query_vector, wanted) if mode.dense else ([], [])
             lexical = snapshot.search_lexical(question, wanted) if mode.lexical else ([], [])
-            passages = self._fuse(snapshot, question, dense, lexical, filters, question_date)
+            passages = self._fuse(snapshot, dense, lexical, filters, question_date, recency)
             if len(passages) >= top_k or wanted >= total:
                 return passages[:top_k]
             wanted *= 4
@@ -114,11 +119,11 @@ class Retriever:
     def _fuse(
         self,
         snapshot: Snapshot,
-        question: str,
         dense: tuple[list[int], list[float]],
         lexical: tuple[list[int], list[float]],
         filters: Filters,
         question_date: dt.date | None,
+        recency: Recency | None,
     ) -> list[Passage]:
         chunks = {c.id: c for c in snapshot.chunks(list(dict.fromkeys(dense[0] + lexical[0])))}
         summaries = snapshot.summaries(sorted({c.doc_id for c in chunks.values()}))
@@ -136,8 +141,7 @@ class Retriever:
             ],
             self.settings.rrf_k,
         )
-        if question_date is not None:
-            recency = Recency(self.settings, question_date, analyze(question, question_date))
+        if recency is not None:
             fused = {
                 chunk_id: score * recency.factor(summaries[chunks[chunk_id].doc_id].date)
                 for chunk_id, score in fused.items()

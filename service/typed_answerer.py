@@ -52,7 +52,7 @@ class TypedAnswerer(SentenceAnswerer):
         scores: list[float],
         searched: int | None = None,
     ) -> list["ScoredCandidate"]:
-        return scored_candidates(question, sentences, scores, searched, self.kinds)
+        return _scored_candidates(question, sentences, scores, searched, self.kinds)
 
     def findings(
         self, question: str, sentences: list[Sentence], scores: list[float]
@@ -121,7 +121,7 @@ class ScoredCandidate:
     features: list[float]
 
 
-def scored_candidates(
+def _scored_candidates(
     question: str,
     sentences: list[Sentence],
     scores: list[float],

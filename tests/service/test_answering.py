@@ -44,7 +44,7 @@ def bridge_passage(start: int = 0) -> Passage:
 
 @pytest.fixture(scope="module")
 def answerer(embedder: Embedder) -> SentenceAnswerer:
-    return SentenceAnswerer(EmbeddingReranker(lambda texts: embedder.embed(texts, False)))
+    return SentenceAnswerer(EmbeddingReranker(embedder))
 
 
 def test_picks_the_sentence_that_answers_with_document_offsets(answerer):
