@@ -18,7 +18,13 @@ from pathlib import Path
 from spacy.tokens import Span, Token
 
 from service.answer_kind import wh_phrase
-from service.extraction import Candidate, calendar_like, follows_deadline_word, parse
+from service.extraction import (
+    Candidate,
+    calendar_like,
+    fits_type,
+    follows_deadline_word,
+    parse,
+)
 from service.question import QuestionAnalysis, QuestionType, analyze
 
 FEATURES: tuple[str, ...] = (
@@ -51,6 +57,9 @@ FEATURES: tuple[str, ...] = (
     "kind_similarity",
     "deadline_ahead",
     "deadline_behind",
+    "fits_type",
+    "mentions",
+    "kind_overlap",
 )
 WEIGHTS_FILE = Path(__file__).with_name("answer_weights.json")
 
@@ -83,6 +92,7 @@ class QuestionView:
     wh_noun: str | None
     wh_role: str | None
     kind: str | None  # the wh-phrase: "wildly popular show", "type of pet"
+    kind_words: frozenset[str]
     deadline: bool
 
 
@@ -111,13 +121,15 @@ def question_view(question: str) -> QuestionView:
         if token.lower_ in {"who", "whom", "what"}:
             wh_role = _ROLES.get(token.dep_)
             break
+    kind = wh_phrase(doc) if analysis.type in _KIND_TYPES else None
     return QuestionView(
         analysis=analysis,
         words=frozenset(word.lower() for word in _WORD.findall(question)),
         lemmas=frozenset(t.lemma_.lower() for t in doc if t.is_alpha and not t.is_stop),
         wh_noun=wh_noun,
         wh_role=wh_role,
-        kind=wh_phrase(doc) if analysis.type in _KIND_TYPES else None,
+        kind=kind,
+        kind_words=frozenset(word.lower() for word in _WORD.findall(kind or "")),
         deadline=analysis.type is QuestionType.WHEN and bool(_DEADLINE_QUESTION.search(question)),
     )
 
@@ -129,6 +141,7 @@ def features(
     shared_positions: list[int],
     agreement: int,
     kind_similarity: float = 0.0,
+    mentions: int = 0,
 ) -> list[float]:
     """The candidate's FEATURES, in order."""
     span = _span(sentence.text, candidate)
@@ -174,9 +187,14 @@ def features(
             )
         ),
         "agreement": math.log(agreement),
+        # Words of the wh-phrase are welcome in the answer ("Tony Awards" for "which awards
+        # show"); the question's other words are what the answer is said about.
         "question_overlap": (
-            sum(word in question.words for word in words) / len(words) if words else 0.0
+            sum(word in question.words - question.kind_words for word in words) / len(words)
+            if words
+            else 0.0
         ),
+        "kind_overlap": float(any(word in question.kind_words for word in words)),
         # Long names are rarely better names ("Buchanan County" for "which state"), but a
         # longer phrase often is the fuller answer.
         "length": min(len(words), 12) / 12 * (candidate.label != "PHRASE"),
@@ -200,6 +218,8 @@ def features(
         # A deadline or a scheduled start is mostly still ahead when the article is written.
         "deadline_ahead": float(days_after > 0),
         "deadline_behind": float(days_after < 0),
+        "fits_type": float(fits_type(question.analysis.type, candidate.label)),
+        "mentions": math.log1p(mentions),
     }
     return [values[name] for name in FEATURES]
 
@@ -251,11 +271,14 @@ class Weights:
 
 def family(kind: QuestionType) -> str:
     """Which weights rank a question's candidates: dates weigh other signals (is it a day,
-    after a deadline word, still ahead?) than names and phrases do."""
-    return "date" if kind is QuestionType.WHEN else "entity"
+    after a deadline word, still ahead?) than names and phrases do, and the parties of a
+    meeting other signals again (the meeting relation, all the names together)."""
+    if kind is QuestionType.WHEN:
+        return "date"
+    return "meeting" if kind is QuestionType.WHO_MET_WHOM else "entity"
 
 
-FAMILIES = ("date", "entity")
+FAMILIES = ("date", "meeting", "entity")
 
 
 @cache

@@ -39,6 +39,24 @@ TYPE_LABELS: dict[QuestionType, set[str]] = {
         "FAC",
     },
 }
+# Names of every kind. The small model often mislabels them ("Sri Lanka" as a person, a
+# chocolate bar as a place), so who/what/where questions consider them all and the ranker
+# weighs whether the label is the one TYPE_LABELS expects.
+NAME_LABELS = {
+    "PERSON",
+    "ORG",
+    "NORP",
+    "GPE",
+    "LOC",
+    "FAC",
+    "PRODUCT",
+    "EVENT",
+    "WORK_OF_ART",
+    "LAW",
+    "LANGUAGE",
+}
+_NAMED_TYPES = {QuestionType.WHO, QuestionType.WHAT, QuestionType.WHERE}
+_PHRASE_TYPES = {QuestionType.WHO, QuestionType.WHAT}
 _CALENDAR_WORD = re.compile(
     r"\b(mon|tue|wed|thu|fri|sat|sun)[a-z]*day\b|\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b"
     r"|\b(today|yesterday|tomorrow|end of)\b|\d{4}-\d{2}-\d{2}",
@@ -112,10 +130,16 @@ class Candidate:
     normalized: str | None = None
     rule: str | None = None
     parts: tuple[tuple[int, int], ...] = ()
+    names: tuple[str, ...] = ()  # each party of a PARTIES answer, without titles
 
     @property
     def resolved(self) -> bool:
         return self.normalized is not None
+
+    @property
+    def mentioned_as(self) -> tuple[str, ...]:
+        """The texts other sentences would name it by: each party, or the whole span."""
+        return self.names or (self.text,)
 
 
 def candidates(
@@ -128,6 +152,8 @@ def candidates(
     labels = TYPE_LABELS.get(kind)
     if labels is None:
         return []
+    if kind in _NAMED_TYPES:
+        labels = NAME_LABELS
     span = parse(sentence)[:]
     if kind is QuestionType.WHO_MET_WHOM:
         parties = answer_side(meeting_sides(span), span, question_words)
@@ -139,9 +165,14 @@ def candidates(
         if entity.label_ in labels and not _named(entity, question_words)
     ]
     typed = [candidate for candidate in found if candidate is not None]
-    if kind is QuestionType.WHAT:
+    if kind in _PHRASE_TYPES:
         typed += _phrases(span, question_words)
     return typed
+
+
+def fits_type(kind: QuestionType, label: str) -> bool:
+    """Whether a candidate's label is one the question's type expects."""
+    return label in TYPE_LABELS.get(kind, ()) or label in {"PARTIES", "PHRASE"}
 
 
 def _phrases(sentence: Span, question_words: set[str]) -> list[Candidate]:
@@ -207,11 +238,11 @@ def _parties_candidate(parties: list[Span], sentence: str) -> Candidate:
     X and Y"), else their names joined ("X and Y" from "met X on Tuesday, along with Y")."""
     start, end = _title_start(parties[0]), parties[-1].end_char
     gaps = [sentence[a.end_char : _title_start(b)] for a, b in itertools.pairwise(parties)]
+    names = tuple(party.text for party in parties)
     if all(_LIST_SEPARATOR.fullmatch(gap) for gap in gaps):
-        return Candidate(start, end, sentence[start:end], "PARTIES")
+        return Candidate(start, end, sentence[start:end], "PARTIES", names=names)
     parts = tuple((party.start_char, party.end_char) for party in parties)
-    names = join_names([party.text for party in parties])
-    return Candidate(parts[0][0], end, names, "PARTIES", parts=parts)
+    return Candidate(parts[0][0], end, join_names(list(names)), "PARTIES", parts=parts, names=names)
 
 
 def _title_start(party: Span) -> int:

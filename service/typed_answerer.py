@@ -35,6 +35,8 @@ _LOOK_FURTHER = {QuestionType.WHO_MET_WHOM, QuestionType.WHEN}
 DISAGREEMENT_SLACK = 0.25
 DISAGREEMENT_SENTENCES = 20
 DATE_SEARCH_LIMIT = 20
+# How many of the best sentences are read for other mentions of a candidate.
+MENTION_WINDOW = 20
 _WORD = re.compile(r"\w+")
 
 
@@ -161,6 +163,7 @@ def _scored_candidates(
         pool += [(where, sentence, candidate, shared) for candidate in found]
     agreement = Counter(_key(candidate) for _, _, candidate, _ in pool)
     texts = [candidate.text for _, _, candidate, _ in pool]
+    window = [sentence.text.lower() for sentence in sentences[:MENTION_WINDOW]]
     kind_similarities = (
         kinds.similarities(view.kind, texts) if kinds and view.kind and texts else [0.0] * len(pool)
     )
@@ -169,12 +172,29 @@ def _scored_candidates(
             sentence,
             where.score,
             candidate,
-            features(view, where, candidate, shared, agreement[_key(candidate)], similarity),
+            features(
+                view,
+                where,
+                candidate,
+                shared,
+                agreement[_key(candidate)],
+                similarity,
+                _mentions(candidate, sentence.text, window),
+            ),
         )
         for (where, sentence, candidate, shared), similarity in zip(
             pool, kind_similarities, strict=True
         )
     ]
+
+
+def _mentions(candidate: Candidate, own: str, window: list[str]) -> int:
+    """How many other sentences of the window name the candidate (every party of a meeting):
+    the answer comes back in every account of the event, a passing name does not. Counted
+    by plain substring, without parsing."""
+    own = own.lower()
+    names = [name.lower() for name in candidate.mentioned_as]
+    return sum(sentence != own and all(name in sentence for name in names) for sentence in window)
 
 
 def _reads_on(kind: QuestionType, rank: int) -> bool:

@@ -2,6 +2,9 @@
 
 import datetime as dt
 import json
+import math
+
+import pytest
 
 from service.candidate_features import (
     FAMILIES,
@@ -13,7 +16,7 @@ from service.candidate_features import (
     load_weights,
     question_view,
 )
-from service.extraction import candidates
+from service.extraction import Candidate, candidates, fits_type
 from service.question import QuestionType
 
 SENTENCE = "The ministers met in Tallinn on Monday, Estonia's foreign office said."
@@ -47,15 +50,53 @@ def test_the_wh_noun_is_found_in_the_candidate():
 def test_the_stored_weights_cover_exactly_the_features_for_every_family():
     stored = json.loads(WEIGHTS_FILE.read_text())["families"]
     assert sorted(stored) == sorted(FAMILIES)
-    for name, kind in (("date", QuestionType.WHEN), ("entity", QuestionType.WHERE)):
+    for name, kind in (
+        ("date", QuestionType.WHEN),
+        ("meeting", QuestionType.WHO_MET_WHOM),
+        ("entity", QuestionType.WHERE),
+    ):
         assert list(stored[name]["weights"]) == list(FEATURES)
         assert load_weights(kind).score([0.0] * len(FEATURES)) == stored[name]["bias"]
 
 
-def test_dates_and_names_are_ranked_by_their_own_weights():
+def test_dates_meetings_and_names_are_ranked_by_their_own_weights():
     assert family(QuestionType.WHEN) == "date"
-    assert family(QuestionType.WHO_MET_WHOM) == family(QuestionType.WHAT) == "entity"
-    assert load_weights(QuestionType.WHEN) != load_weights(QuestionType.WHAT)
+    assert family(QuestionType.WHO_MET_WHOM) == "meeting"
+    assert family(QuestionType.WHAT) == family(QuestionType.WHERE) == "entity"
+    weights = {repr(load_weights(kind)) for kind in QuestionType}
+    assert len(weights) == len(FAMILIES)
+
+
+def test_words_of_the_wh_phrase_are_welcome_in_the_answer_the_others_are_not():
+    question = "Broadway's stars were honoured at which awards show on Sunday?"
+    sentence = "The Tony Awards honoured Broadway's stars at Radio City Music Hall on Sunday."
+    view = question_view(question)
+    where = SentenceView(sentence, 0.7, 0.7, 0, 1, 0)
+    tony = Candidate(4, 15, "Tony Awards", "PHRASE")
+    stars = Candidate(36, 50, "Broadway's stars", "PHRASE")
+    tony_values = dict(zip(FEATURES, features(view, where, tony, [], 1), strict=True))
+    stars_values = dict(zip(FEATURES, features(view, where, stars, [], 1), strict=True))
+    assert tony_values["kind_overlap"] == 1.0 and tony_values["question_overlap"] == 0.0
+    assert stars_values["kind_overlap"] == 0.0 and stars_values["question_overlap"] > 0.5
+
+
+def test_mentions_elsewhere_are_counted_on_a_log_scale():
+    view = question_view("Which comic strip did the newspapers drop?")
+    where = SentenceView(SENTENCE, 0.7, 0.7, 0, 1, 0)
+    candidate = Candidate(4, 13, "ministers", "PHRASE")
+    values = [
+        dict(zip(FEATURES, features(view, where, candidate, [], 1, 0.0, n), strict=True))
+        for n in (0, 3)
+    ]
+    assert values[0]["mentions"] == 0.0
+    assert values[1]["mentions"] == pytest.approx(math.log(4))
+
+
+def test_a_label_the_question_does_not_expect_is_marked_but_kept():
+    question = "In which city did the ministers meet?"
+    assert feature_values(question, SENTENCE, "Tallinn")["fits_type"] == 1.0
+    assert fits_type(QuestionType.WHERE, "PERSON") is False
+    assert fits_type(QuestionType.WHO, "PERSON") is True
 
 
 def test_a_deadline_still_ahead_of_the_article_is_marked_so():

@@ -1,11 +1,13 @@
 """The typed answerer on the demo index: short answers, in the document's words, verified."""
 
 import datetime as dt
+import math
 
 import pytest
 
 from index.store import IndexStore
-from service.models import Question
+from service.candidate_features import FEATURES
+from service.models import Passage, PassageScores, Question
 from service.qa import QAService
 from service.settings import Settings
 
@@ -68,3 +70,29 @@ def test_disagreeing_dates_from_another_outlet_are_alternatives(typed):
     assert other.normalized == "2025-03-21" and other.date == dt.date(2025, 3, 12)
     text = typed.snapshot().document(other.citation.doc_id).text
     assert text[other.citation.answer_start : other.citation.answer_end] == other.answer
+
+
+def test_a_candidate_named_again_in_other_sentences_counts_its_mentions(typed):
+    text = (
+        "Velmora Foods recalled its oat bars on Monday. "
+        "Shoppers returned thousands of Velmora Foods bars to stores in Tessary. "
+        "A spokesperson for Velmora Foods said the recall was voluntary."
+    )
+    passage = Passage(
+        doc_id="d1",
+        title="Recall",
+        chunk_id=1,
+        start=0,
+        end=len(text),
+        text=text,
+        scores=PassageScores(fused=1.0),
+    )
+    question = "Which company recalled its oat bars?"
+    sentences, scores = typed.answerer.rank(question, [passage])
+    found = typed.answerer.scored_candidates(question, sentences, scores, searched=3)
+    mentions = {
+        (c.candidate.text, c.sentence.start): c.features[FEATURES.index("mentions")] for c in found
+    }
+    velmora = [value for (name, _), value in mentions.items() if name == "Velmora Foods"]
+    assert velmora and all(value == pytest.approx(math.log(3)) for value in velmora)
+    assert mentions.get(("Tessary", text.index("Shoppers"))) == 0.0
