@@ -190,7 +190,7 @@ def features(
         # Words of the wh-phrase are welcome in the answer ("Tony Awards" for "which awards
         # show"); the question's other words are what the answer is said about.
         "question_overlap": (
-            sum(word in question.words - question.kind_words for word in words) / len(words)
+            sum(_said_in(word, question.words - question.kind_words) for word in words) / len(words)
             if words
             else 0.0
         ),
@@ -222,6 +222,23 @@ def features(
         "mentions": math.log1p(mentions),
     }
     return [values[name] for name in FEATURES]
+
+
+def _said_in(word: str, words: frozenset[str]) -> bool:
+    """Whether the question has the word or a form of it: "finals" for "final", "Chinese"
+    for "China", "Ukrainian" for "Ukraine" (all but the last letter or two in common)."""
+    if word in words:
+        return True
+    return len(word) >= 4 and any(
+        len(other) >= 4 and _common_start(word, other) >= min(len(word), len(other)) - 1
+        for other in words
+    )
+
+
+def _common_start(a: str, b: str) -> int:
+    return next(
+        (i for i, (x, y) in enumerate(zip(a, b, strict=False)) if x != y), min(len(a), len(b))
+    )
 
 
 def _days_after(candidate: Candidate, sentence: SentenceView) -> int:

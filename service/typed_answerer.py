@@ -21,16 +21,26 @@ from service.answering import (
     SentenceAnswerer,
     sentence_finding,
 )
-from service.candidate_features import SentenceView, features, load_weights, question_view
+from service.candidate_features import (
+    SentenceView,
+    family,
+    features,
+    load_weights,
+    question_view,
+)
 from service.extraction import Candidate, calendar_like, candidates
 from service.models import Finding
 from service.question import QuestionType, analyze
 
-SENTENCES_SEARCHED = 5
-# A candidate must come from a sentence nearly as relevant as the best one.
-RELEVANCE_MARGIN = 0.12
-# Meeting relations and resolvable dates are rarer than entities: look further for them.
-_LOOK_FURTHER = {QuestionType.WHO_MET_WHOM, QuestionType.WHEN}
+# How many of the best sentences are searched for candidates, and how far below the best
+# one's score a searched sentence may be, for each family of questions. Names and phrases
+# reach deepest: a quiz answer is often named in full a few sentences down. Chosen with the
+# cross-validated F1 of `python -m eval.answer_ranker` (README, typed answerer).
+SEARCH_DEPTH: dict[str, tuple[int, float]] = {
+    "entity": (12, 0.30),
+    "meeting": (10, 0.24),
+    "date": (10, 0.24),
+}
 # How far below the threshold another document's date may score and still be shown.
 DISAGREEMENT_SLACK = 0.25
 DISAGREEMENT_SENTENCES = 20
@@ -131,13 +141,13 @@ def _scored_candidates(
     kinds: KindMatcher | None = None,
 ) -> list[ScoredCandidate]:
     """Every typed candidate of the best sentences, with its features. Without `searched`,
-    the sentences close enough to the best one, further for the rarer types. With `kinds`,
+    the sentences close enough to the best one (SEARCH_DEPTH). With `kinds`,
     how well each candidate is the kind of thing a which/what question names."""
     view = question_view(question)
     stems = set(view.analysis.terms)
-    further = 2 if view.analysis.type in _LOOK_FURTHER else 1
-    margin = RELEVANCE_MARGIN * further if searched is None else 1.0
-    searched = searched or SENTENCES_SEARCHED * further
+    depth, margin = SEARCH_DEPTH[family(view.analysis.type)]
+    margin = margin if searched is None else 1.0
+    searched = searched or depth
     pool = []
     for rank, (sentence, score) in enumerate(zip(sentences, scores, strict=True)):
         close = rank < searched and score >= scores[0] - margin
