@@ -60,6 +60,7 @@ FEATURES: tuple[str, ...] = (
     "fits_type",
     "mentions",
     "kind_overlap",
+    "trimmed",
 )
 WEIGHTS_FILE = Path(__file__).with_name("answer_weights.json")
 
@@ -220,6 +221,7 @@ def features(
         "deadline_behind": float(days_after < 0),
         "fits_type": float(fits_type(question.analysis.type, candidate.label)),
         "mentions": math.log1p(mentions),
+        "trimmed": float(candidate.trimmed),
     }
     return [values[name] for name in FEATURES]
 

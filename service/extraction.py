@@ -13,7 +13,7 @@ from functools import cache, lru_cache
 
 import spacy
 from spacy.language import Language
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc, Span, Token
 
 from service import dates
 from service.citations import join_names
@@ -131,6 +131,7 @@ class Candidate:
     rule: str | None = None
     parts: tuple[tuple[int, int], ...] = ()
     names: tuple[str, ...] = ()  # each party of a PARTIES answer, without titles
+    trimmed: bool = False  # a name or phrase with the question's words cut from its edges
 
     @property
     def resolved(self) -> bool:
@@ -167,7 +168,57 @@ def candidates(
     typed = [candidate for candidate in found if candidate is not None]
     if kind in _PHRASE_TYPES:
         typed += _phrases(span, question_words)
+    if kind in _NAMED_TYPES:
+        typed += _trimmed(typed, span, question_words)
     return typed
+
+
+def _trimmed(found: list[Candidate], sentence: Span, question_words: set[str]) -> list[Candidate]:
+    """Each name or phrase without the question's own words at its edges: "Yellowstone" from
+    "Yellowstone National Park" for "which national park", "monkeypox" from "US monkeypox
+    outbreak" for "which outbreak". Both stay candidates; the ranker weighs which reads as
+    the answer."""
+    trimmed = []
+    for candidate in found:
+        span = sentence.doc.char_span(
+            sentence.start_char + candidate.start,
+            sentence.start_char + candidate.end,
+            alignment_mode="expand",
+        )
+        if span is None:
+            continue
+        start, end = span.start, span.end
+        while start < end and _edge_word(span.doc[start], question_words):
+            start += 1
+        while end > start and _edge_word(span.doc[end - 1], question_words):
+            end -= 1
+        if (start, end) == (span.start, span.end) or not any(
+            token.is_alpha or token.like_num for token in span.doc[start:end]
+        ):
+            continue
+        inner = span.doc[start:end]
+        offset = sentence.start_char
+        trimmed.append(
+            Candidate(
+                inner.start_char - offset,
+                inner.end_char - offset,
+                inner.text,
+                candidate.label,
+                trimmed=True,
+            )
+        )
+    return trimmed
+
+
+def _edge_word(token: Token, question_words: set[str]) -> bool:
+    """A word that can go from the edge of an answer: the question says it, or it only
+    joins ("the", "of", "'s", punctuation)."""
+    return (
+        token.lower_ in question_words
+        or token.is_punct
+        or token.is_stop
+        or token.lower_ in {"'s", "’s"}
+    )
 
 
 def fits_type(kind: QuestionType, label: str) -> bool:

@@ -120,3 +120,21 @@ def test_meeting_parties_keep_each_name_for_counting_mentions():
     )
     assert parties.mentioned_as == ("Mara Ostrenko", "Ilan Vedde")
     assert Candidate(0, 5, "Jorun", "PERSON").mentioned_as == ("Jorun",)
+
+
+def test_names_and_phrases_also_come_without_the_questions_words_at_their_edges():
+    sentence = "Rangers closed Brask National Park after the US flooding outbreak on Monday."
+    question = {"which", "national", "park", "closed", "us", "outbreak"}
+    found = candidates(QuestionType.WHAT, sentence, question, None)
+    trimmed = {c.text for c in found if c.trimmed}
+    assert "Brask" in trimmed
+    assert "flooding" in trimmed
+    assert all(not c.trimmed for c in found if c.text == "Brask National Park")
+    for candidate in found:
+        assert sentence[candidate.start : candidate.end] == candidate.text
+
+
+def test_nothing_is_trimmed_when_the_edges_are_not_the_questions():
+    sentence = "Tessary Foods recalled its oat bars."
+    found = candidates(QuestionType.WHAT, sentence, {"which", "company", "recalled"}, None)
+    assert not any(c.trimmed for c in found)
