@@ -374,8 +374,8 @@ def calendar_like(text: str) -> bool:
 
 
 def _named(entity: Span, question_words: set[str]) -> bool:
-    """Whether the question already says this span (every content word and number of it)."""
-    words = [
-        token.lower_ for token in entity if (token.is_alpha or token.like_num) and not token.is_stop
-    ]
+    """Whether the question already says this span (every content word and number of it;
+    every word when all are stop words, as "US" is)."""
+    said = [token for token in entity if token.is_alpha or token.like_num]
+    words = [token.lower_ for token in said if not token.is_stop] or [t.lower_ for t in said]
     return bool(words) and all(word in question_words for word in words)

@@ -138,3 +138,9 @@ def test_nothing_is_trimmed_when_the_edges_are_not_the_questions():
     sentence = "Tessary Foods recalled its oat bars."
     found = candidates(QuestionType.WHAT, sentence, {"which", "company", "recalled"}, None)
     assert not any(c.trimmed for c in found)
+
+
+def test_a_name_made_only_of_stop_words_is_still_left_out_when_the_question_says_it():
+    sentence = "Troops from the US trained in Oklahoma last week."
+    found = candidates(QuestionType.WHERE, sentence, {"which", "us", "state", "troops"}, None)
+    assert [c.text for c in found if c.label == "GPE"] == ["Oklahoma"]
