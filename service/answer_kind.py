@@ -22,9 +22,10 @@ _CACHED_TEXTS = 4096
 
 def wh_phrase(question: Doc) -> str | None:
     """The noun phrase a which/what question asks for ("wildly popular show", "type of
-    pet"), or None when the wh-word stands alone ("What caused ...")."""
+    pet"), or what a how-many question counts ("people"); None when the wh-word stands
+    alone ("What caused ...")."""
     for token in question:
-        if token.lower_ not in _WH_WORDS:
+        if token.lower_ not in _WH_WORDS and not _how_many(token):
             continue
         words = []
         for word in question[token.i + 1 :]:
@@ -45,6 +46,10 @@ def wh_phrase(question: Doc) -> str | None:
             return " ".join(word.text for word in words)
         return None
     return None
+
+
+def _how_many(token: Token) -> bool:
+    return token.lower_ in {"many", "much"} and token.i > 0 and token.nbor(-1).lower_ == "how"
 
 
 def _followed_by_of(word: Token) -> bool:

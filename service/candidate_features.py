@@ -122,15 +122,15 @@ def question_view(question: str) -> QuestionView:
         if token.lower_ in {"who", "whom", "what"}:
             wh_role = _ROLES.get(token.dep_)
             break
-    kind = wh_phrase(doc) if analysis.type in _KIND_TYPES else None
+    phrase = wh_phrase(doc)
     return QuestionView(
         analysis=analysis,
         words=frozenset(word.lower() for word in _WORD.findall(question)),
         lemmas=frozenset(t.lemma_.lower() for t in doc if t.is_alpha and not t.is_stop),
         wh_noun=wh_noun,
         wh_role=wh_role,
-        kind=kind,
-        kind_words=frozenset(word.lower() for word in _WORD.findall(kind or "")),
+        kind=phrase if analysis.type in _KIND_TYPES else None,
+        kind_words=frozenset(word.lower() for word in _WORD.findall(phrase or "")),
         deadline=analysis.type is QuestionType.WHEN and bool(_DEADLINE_QUESTION.search(question)),
     )
 

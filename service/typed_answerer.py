@@ -173,7 +173,7 @@ def _scored_candidates(
         pool += [(where, sentence, candidate, shared) for candidate in found]
     agreement = Counter(_key(candidate) for _, _, candidate, _ in pool)
     texts = [candidate.text for _, _, candidate, _ in pool]
-    window = [sentence.text.lower() for sentence in sentences[:MENTION_WINDOW]]
+    window = [(s.passage.doc_id, s.text.lower()) for s in sentences[:MENTION_WINDOW]]
     kind_similarities = (
         kinds.similarities(view.kind, texts) if kinds and view.kind and texts else [0.0] * len(pool)
     )
@@ -189,7 +189,7 @@ def _scored_candidates(
                 shared,
                 agreement[_key(candidate)],
                 similarity,
-                _mentions(candidate, sentence.text, window),
+                _mentions(candidate, sentence.passage.doc_id, window),
             ),
         )
         for (where, sentence, candidate, shared), similarity in zip(
@@ -198,13 +198,18 @@ def _scored_candidates(
     ]
 
 
-def _mentions(candidate: Candidate, own: str, window: list[str]) -> int:
-    """How many other sentences of the window name the candidate (every party of a meeting):
-    the answer comes back in every account of the event, a passing name does not. Counted
-    by plain substring, without parsing."""
-    own = own.lower()
+def _mentions(candidate: Candidate, own_doc: str, window: list[tuple[str, str]]) -> int:
+    """How many other documents name the candidate (every party of a meeting) in the window's
+    sentences: independent accounts of an event agree on its answer, while one article
+    names its own subject again and again. Counted by plain substring, without parsing."""
     names = [name.lower() for name in candidate.mentioned_as]
-    return sum(sentence != own and all(name in sentence for name in names) for sentence in window)
+    return len(
+        {
+            doc_id
+            for doc_id, sentence in window
+            if doc_id != own_doc and all(name in sentence for name in names)
+        }
+    )
 
 
 def _reads_on(kind: QuestionType, rank: int) -> bool:
