@@ -15,6 +15,7 @@ from service.extraction import parse
         ("Which type of pet was removed from the White House?", "type of pet"),
         ("What country announced a crackdown on toys this week?", "country"),
         ("Which major U.S. city will host the Final Four?", "major U.S. city"),
+        ("How many people were killed in the storm?", "people"),
     ],
 )
 def test_the_wh_phrase_is_the_noun_phrase_after_the_wh_word(question, phrase):
@@ -23,7 +24,12 @@ def test_the_wh_phrase_is_the_noun_phrase_after_the_wh_word(question, phrase):
 
 @pytest.mark.parametrize(
     "question",
-    ["What caused a 70-vehicle crash in Illinois?", "Who won the election?", "Why did it close?"],
+    [
+        "What caused a 70-vehicle crash in Illinois?",
+        "Who won the election?",
+        "Why did it close?",
+        "How many were hurt?",
+    ],
 )
 def test_a_wh_word_without_a_noun_names_no_kind(question):
     assert wh_phrase(parse(question)) is None

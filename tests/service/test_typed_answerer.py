@@ -72,27 +72,30 @@ def test_disagreeing_dates_from_another_outlet_are_alternatives(typed):
     assert text[other.citation.answer_start : other.citation.answer_end] == other.answer
 
 
-def test_a_candidate_named_again_in_other_sentences_counts_its_mentions(typed):
-    text = (
-        "Velmora Foods recalled its oat bars on Monday. "
-        "Shoppers returned thousands of Velmora Foods bars to stores in Tessary. "
-        "A spokesperson for Velmora Foods said the recall was voluntary."
-    )
-    passage = Passage(
-        doc_id="d1",
+def _passage(doc_id: str, text: str) -> Passage:
+    return Passage(
+        doc_id=doc_id,
         title="Recall",
-        chunk_id=1,
+        chunk_id=len(doc_id),
         start=0,
         end=len(text),
         text=text,
         scores=PassageScores(fused=1.0),
     )
+
+
+def test_mentions_count_the_other_documents_that_name_a_candidate(typed):
+    """One article names its subject again and again; other outlets naming it is agreement."""
+    own = "Velmora Foods recalled its oat bars on Monday. Velmora Foods said it was sorry."
+    other = "Shoppers returned Velmora Foods bars to stores in Tessary."
+    third = "A spokesperson for Velmora Foods called the recall voluntary."
     question = "Which company recalled its oat bars?"
-    sentences, scores = typed.answerer.rank(question, [passage])
-    found = typed.answerer.scored_candidates(question, sentences, scores, searched=3)
+    passages = [_passage("d1", own), _passage("d2", other), _passage("d3", third)]
+    sentences, scores = typed.answerer.rank(question, passages)
+    found = typed.answerer.scored_candidates(question, sentences, scores, searched=4)
     mentions = {
-        (c.candidate.text, c.sentence.start): c.features[FEATURES.index("mentions")] for c in found
+        (c.candidate.text, c.sentence.passage.doc_id): c.features[FEATURES.index("mentions")]
+        for c in found
     }
-    velmora = [value for (name, _), value in mentions.items() if name == "Velmora Foods"]
-    assert velmora and all(value == pytest.approx(math.log(3)) for value in velmora)
-    assert mentions.get(("Tessary", text.index("Shoppers"))) == 0.0
+    assert mentions[("Velmora Foods", "d1")] == pytest.approx(math.log(3))  # d2 and d3
+    assert mentions[("Tessary", "d2")] == 0.0
