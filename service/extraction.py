@@ -1,8 +1,11 @@
 """Typed answer candidates in a sentence: the spans of the kind the question asks for.
 
-People, organisations and groups for who; the other parties of a meeting for who-met-whom;
-dates for when (resolved against the article's publication date); places for where; numbers,
-money and percentages for how many. spaCy's English pipeline finds and parses the spans.
+Names of every label for who, what and where (the ranker weighs whether the label is the one
+the type expects: people for who, places for where), with noun phrases for who and what and
+each name or phrase also without the question's words at its edges; the other parties of a
+meeting for who-met-whom; dates for when (resolved against the article's publication date);
+numbers, money and percentages for how many. spaCy's English pipeline finds and parses the
+spans.
 """
 
 import datetime as dt
@@ -227,8 +230,8 @@ def fits_type(kind: QuestionType, label: str) -> bool:
 
 
 def _phrases(sentence: Span, question_words: set[str]) -> list[Candidate]:
-    """Noun phrases that are not names ("climate change", "baby formula"): what-questions
-    often ask for a thing no entity label covers."""
+    """Noun phrases that are not names ("climate change", "baby formula"): who and what
+    questions often ask for a thing or a group no entity label covers."""
     found = []
     for chunk in sentence.doc.noun_chunks:
         if chunk.root.pos_ not in {"NOUN", "PROPN"} or chunk.root.ent_type_:
