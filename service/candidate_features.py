@@ -12,7 +12,7 @@ import json
 import math
 import re
 from dataclasses import dataclass
-from functools import cache, lru_cache
+from functools import cache, cached_property, lru_cache
 from pathlib import Path
 
 from spacy.tokens import Span, Token
@@ -95,6 +95,11 @@ class QuestionView:
     kind: str | None  # the wh-phrase: "wildly popular show", "type of pet"
     kind_words: frozenset[str]
     deadline: bool
+
+    @cached_property
+    def own_words(self) -> frozenset[str]:
+        """The question's words outside its wh-phrase: what the answer is said about."""
+        return self.words - self.kind_words
 
 
 @dataclass(frozen=True)
@@ -191,9 +196,7 @@ def features(
         # Words of the wh-phrase are welcome in the answer ("Tony Awards" for "which awards
         # show"); the question's other words are what the answer is said about.
         "question_overlap": (
-            sum(_said_in(word, question.words - question.kind_words) for word in words) / len(words)
-            if words
-            else 0.0
+            sum(_said_in(word, question.own_words) for word in words) / len(words) if words else 0.0
         ),
         "kind_overlap": float(any(word in question.kind_words for word in words)),
         # Long names are rarely better names ("Buchanan County" for "which state"), but a
