@@ -20,11 +20,14 @@ _JOINERS = {"of", "'s", "’s", "-"}
 _CACHED_TEXTS = 4096
 
 
-def wh_phrase(question: Doc) -> str | None:
+def wh_phrase(question: Doc, start: int = 0) -> str | None:
     """The noun phrase a which/what question asks for ("wildly popular show", "type of
     pet"), or what a how-many question counts ("people"); None when the wh-word stands
-    alone ("What caused ...")."""
+    alone ("What caused ..."). Wh-words before the character offset `start` (the context
+    before the asking part) are not looked at."""
     for token in question:
+        if token.idx < start:
+            continue
         if token.lower_ not in _WH_WORDS and not _how_many(token):
             continue
         words = []

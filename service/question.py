@@ -26,10 +26,13 @@ class QuestionType(StrEnum):
     WHAT = "what"
 
 
+# "call for" demands rather than meets. "Host" and "receive" are left out here: "which Fox News
+# host", "which show received nominations"; only who-questions read them as meetings.
 _MEETING = (
-    r"(meet|meets|met|meeting|talks?|talked|spoke|speak|speaks|call|called|calls|visit|visited|"
-    r"visits|host|hosted|hosts|receive|received|receives|sat down|negotiat\w*|discuss\w*)"
+    r"(meet|meets|met|meeting|talks?|talked|spoke|speak|speaks|calls?(?! for\b)|called(?! for\b)|"
+    r"visit|visited|visits|sat down|negotiat\w*|discuss\w*)"
 )
+_RECEIVE = r"(receive|received|receives|host|hosted|hosts)"
 _PERSON_NOUN = (
     r"(person|people|official|officials|leader|leaders|minister|ministers|president|"
     r"senator|senators|governor|lawmaker|lawmakers|player|players|teammates?|delegation|"
@@ -40,7 +43,9 @@ _RULES: list[tuple[QuestionType, re.Pattern[str]]] = [
         QuestionType.QUANTITY,
         re.compile(
             r"\bhow (many|much|long|far|old|big|large|high|often)\b|"
-            r"\bwhat (?:was |is |were |are )?(?:the )?(percentage|percent|share|number|amount|"
+            # up to three modifiers: "what was the record high average price"
+            r"\bwhat (?:was |is |were |are )?(?:the )?(?:(?!of\b)[\w-]+ ){0,3}?"
+            r"(percentage|percent|share|number|amount|"
             r"proportion|sum|price|fine|magnitude|population|score|rate|cost|value|size|"
             r"height|speed|temperature)\b|"
             r"\b(which|what) (figure|total)\b",
@@ -51,7 +56,9 @@ _RULES: list[tuple[QuestionType, re.Pattern[str]]] = [
         QuestionType.WHEN,
         re.compile(
             r"\bwhen\b|\b(what|which) (date|day|year|month|time)\b|\bby what\b|"
-            r"\buntil what\b|\bdeadline\b|\bon what\b|\bwhat (is|was) the (date|deadline)\b",
+            r"\buntil what\b|\bdeadline\b|\bwhat (is|was) the (date|deadline)\b|"
+            # a blank to fill after "since": "... the most populous nation since at least:"
+            r"\bsince(?: at least)?\s*:?\s*$",
             re.I,
         ),
     ),
@@ -80,6 +87,14 @@ _PLACE_OR_TIME = re.compile(
     re.I,
 )
 _MEET = re.compile(rf"\b{_MEETING}\b", re.I)
+_MEET_OR_RECEIVE = re.compile(rf"\b({_MEETING}|{_RECEIVE})\b", re.I)
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[\"“‘'(]?[A-Z])")
+# Titles and initials end in a full stop without ending the sentence ("Sen. Joe Manchin").
+_ABBREVIATION = re.compile(
+    r"(?:^|\s)(?:[A-Z]|(?:[A-Za-z]\.)+[A-Za-z]?|Sen|Rep|Gov|Gen|Lt|Col|Sgt|Capt|Dr|Mr|Mrs|Ms|"
+    r"St|Mt|Jr|Sr|No|Prof|Rev|Hon|Pres|Sept?|Jan|Feb|Mar|Apr|Aug|Oct|Nov|Dec|vs|etc)\.$"
+)
+_WH_WORD = re.compile(r"\b(who|whom|whose|what|which|when|where|why|how)\b", re.I)
 _YES_NO = re.compile(
     r"^\s*(is|are|was|were|do|does|did|has|have|had|can|could|will|would|should)\b", re.I
 )
@@ -108,6 +123,39 @@ _ORG_WORDS = re.compile(
 _WH_PHRASE = re.compile(r"\b(who|whom|whose|which|what)((?:\s+[\w.'’-]+){0,4})", re.I)
 
 
+_ACRONYM = re.compile(r"\b(?:[A-Za-z]\.){2,}|\b[A-Z][A-Z0-9&]+\b")
+_CAPITALISED_RUN = re.compile(r"\b[A-Z][\w'’-]*(?:\s+(?:(?:of|for|and|the|de)\s+)*[A-Z][\w'’-]*)+")
+_INITIALS_SKIP = {"of", "for", "and", "the", "de"}
+
+
+def acronyms(text: str) -> frozenset[str]:
+    """The short forms a text uses or spells out: "US" and "U.S." as "US", "United States"
+    and "Centers for Disease Control" as "US" and "CDC"."""
+    used = {match.group().replace(".", "").upper() for match in _ACRONYM.finditer(text)}
+    spelled = {initials(match.group()) for match in _CAPITALISED_RUN.finditer(text)}
+    return frozenset(form for form in used | spelled if len(form) >= 2)
+
+
+def initials(name: str) -> str:
+    """ "United States" → "US", "Centers for Disease Control and Prevention" → "CDCP"."""
+    words = [word for word in name.split() if word.lower() not in _INITIALS_SKIP]
+    return "".join(word[0] for word in words).upper()
+
+
+def short_form_in(name: str, known: frozenset[str]) -> bool:
+    """Whether a name is one of the known short forms, or spells one out ("Centers for
+    Disease Control and Prevention" for "CDC": a longer name may add words at its end)."""
+    if not known:
+        return False
+    dotless = name.replace(".", "").upper()
+    if dotless in known and (name.isupper() or "." in name):
+        return True
+    if len(name.split()) < 2:
+        return False
+    spelled = initials(name)
+    return any(spelled == form or (len(form) >= 3 and spelled.startswith(form)) for form in known)
+
+
 @dataclass(frozen=True)
 class QuestionAnalysis:
     text: str
@@ -118,22 +166,62 @@ class QuestionAnalysis:
 
 
 def classify(question: str) -> QuestionType:
-    """The answer type a question asks for, from its wording.
+    """The answer type a question asks for, from the wording of its asking part.
 
     The question word that comes first decides ("Who greeted her when she arrived?" asks
     who); a who-question about a meeting asks for the other parties.
     """
+    question = asking_part(question)
     found = [
         (match.start(), kind) for kind, pattern in _RULES if (match := pattern.search(question))
     ]
     who = _WHO.search(question) or _party_question(question)
     if who and (not found or who.start() <= min(start for start, _ in found)):
-        return QuestionType.WHO_MET_WHOM if _MEET.search(question) else QuestionType.WHO
+        return QuestionType.WHO_MET_WHOM if _about_meeting(question, who) else QuestionType.WHO
     if found:
         return min(found, key=lambda item: item[0])[1]
     if _YES_NO.match(question):
         return QuestionType.YES_NO
     return QuestionType.WHAT
+
+
+def asking_part(question: str) -> str:
+    """The part of a question that asks, from its question word on (see `asking_start`)."""
+    return question[asking_start(question) :]
+
+
+def asking_start(question: str) -> int:
+    """Where the asking part of a question starts.
+
+    Quiz questions often open with context ("X made history this week when she became
+    the first ... Which state does she represent?"); the context's words ("when", "deadline")
+    do not say what is asked. The last sentence with a question word asks, from one word
+    before that word on ("by what date", "for what reason"; "... a 30-day deadline to remove
+    which app" asks which app). Without a question word ("Is ...?", "... since at least:")
+    the last sentence is the asking part.
+    """
+    starts = _sentence_starts(question)
+    for start in reversed(starts):
+        wh_word = _WH_WORD.search(question, start)
+        if wh_word is not None:
+            return question.rfind(" ", start, max(wh_word.start() - 1, start)) + 1 or start
+    return starts[-1]
+
+
+def _sentence_starts(text: str) -> list[int]:
+    starts = [0]
+    for boundary in _SENTENCE_END.finditer(text):
+        # Titles and initials end in a full stop without ending the sentence.
+        if not _ABBREVIATION.search(text, starts[-1], boundary.start()):
+            starts.append(boundary.end())
+    return starts
+
+
+def _about_meeting(question: str, who: re.Match[str]) -> bool:
+    """Whether a who-question asks for a meeting's parties ("whom did she receive")."""
+    if who.group(0).lower().startswith("who"):
+        return bool(_MEET_OR_RECEIVE.search(question))
+    return bool(_MEET.search(question))
 
 
 def _party_question(question: str) -> re.Match[str] | None:

@@ -34,11 +34,15 @@ from service.question import QuestionType, analyze
 
 # How many of the best sentences are searched for candidates, and how far below the best
 # one's score a searched sentence may be, for each family of questions. Meeting relations
-# and resolvable dates are rarer than names, so their search goes further. Searching names
-# deeper (12 sentences, 0.3 below the best) raises the cross-validated dev quiz F1 (0.445 to
-# 0.493, `python -m eval.answer_ranker`) but fails the seeds gate: over one or two articles
-# every sentence is on the subject, and its names crowd out the answer.
+# and resolvable dates are rarer than names, so their search goes further. Which/what/where
+# questions name the kind of thing they want ("which species"), which sorts many candidates
+# well, and their answer is often named a few sentences down ("The latest addition: the
+# dodo."): searching them as deep as dates raises the cross-validated dev quiz F1 from 0.475
+# to 0.522 (`python -m eval.answer_ranker`). Who and how-many questions have no such sorter:
+# over one or two articles every sentence names people and numbers on the subject, and a
+# deeper search lets them crowd out the answer (the seeds gate fails).
 SEARCH_DEPTH: dict[str, tuple[int, float]] = {
+    "thing": (12, 0.3),
     "entity": (5, 0.12),
     "meeting": (10, 0.24),
     "date": (10, 0.24),
@@ -159,7 +163,11 @@ def _scored_candidates(
             continue  # no day named: not worth a parse
         shared = _shared_term_positions(sentence.text, stems)
         found = candidates(
-            view.analysis.type, sentence.text, set(view.words), sentence.passage.date
+            view.analysis.type,
+            sentence.text,
+            set(view.words),
+            sentence.passage.date,
+            view.acronyms,
         )
         if not close:
             found = [candidate for candidate in found if candidate.resolved]

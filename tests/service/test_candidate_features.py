@@ -53,16 +53,18 @@ def test_the_stored_weights_cover_exactly_the_features_for_every_family():
     for name, kind in (
         ("date", QuestionType.WHEN),
         ("meeting", QuestionType.WHO_MET_WHOM),
-        ("entity", QuestionType.WHERE),
+        ("thing", QuestionType.WHERE),
+        ("entity", QuestionType.WHO),
     ):
         assert list(stored[name]["weights"]) == list(FEATURES)
         assert load_weights(kind).score([0.0] * len(FEATURES)) == stored[name]["bias"]
 
 
-def test_dates_meetings_and_names_are_ranked_by_their_own_weights():
+def test_dates_meetings_things_and_names_are_ranked_by_their_own_weights():
     assert family(QuestionType.WHEN) == "date"
     assert family(QuestionType.WHO_MET_WHOM) == "meeting"
-    assert family(QuestionType.WHAT) == family(QuestionType.WHERE) == "entity"
+    assert family(QuestionType.WHAT) == family(QuestionType.WHERE) == "thing"
+    assert family(QuestionType.WHO) == family(QuestionType.QUANTITY) == "entity"
     weights = {repr(load_weights(kind)) for kind in QuestionType}
     assert len(weights) == len(FAMILIES)
 

@@ -3,7 +3,7 @@
 import datetime as dt
 
 from service.extraction import Candidate, calendar_like, candidates, fits_type
-from service.question import QuestionType
+from service.question import QuestionType, acronyms
 
 WEDNESDAY = dt.date(2023, 2, 22)
 
@@ -144,3 +144,19 @@ def test_a_name_made_only_of_stop_words_is_still_left_out_when_the_question_says
     sentence = "Troops from the US trained in Oklahoma last week."
     found = candidates(QuestionType.WHERE, sentence, {"which", "us", "state", "troops"}, None)
     assert [c.text for c in found if c.label == "GPE"] == ["Oklahoma"]
+
+
+def test_a_name_the_question_says_in_short_is_no_candidate():
+    sentence = (
+        "The United States and the U.S. Navy thanked Norway for the Port Amsel Harbour Board."
+    )
+    question = "Which country did the US thank with the PAHB?"
+    words = {word.lower() for word in question.replace("?", "").split()}
+    found = [
+        c.text
+        for c in candidates(QuestionType.WHERE, sentence, words, WEDNESDAY, acronyms(question))
+        if c.label != "PHRASE"
+    ]
+    assert "Norway" in found
+    assert "United States" not in found and "Port Amsel Harbour Board" not in found
+    assert "United States" in texts(QuestionType.WHERE, sentence, "Which country was thanked")

@@ -4,7 +4,16 @@ import datetime as dt
 
 import pytest
 
-from service.question import QuestionType, analyze, classify, date_range, expected_label
+from service.question import (
+    QuestionType,
+    acronyms,
+    analyze,
+    asking_part,
+    classify,
+    date_range,
+    expected_label,
+    short_form_in,
+)
 
 
 @pytest.mark.parametrize(
@@ -68,3 +77,69 @@ def test_what_questions_about_measures_ask_for_quantities():
     assert classify("What was the magnitude of the quake?") is QuestionType.QUANTITY
     assert classify("What is the population of Port Amsel?") is QuestionType.QUANTITY
     assert classify("What age group can now get the vaccine?") is QuestionType.WHAT
+
+
+@pytest.mark.parametrize(
+    ("question", "asking"),
+    [
+        (
+            "Senator Ina Vell made history this week when she took her seat. Which state does "
+            "she represent?",
+            "Which state does she represent?",
+        ),
+        (
+            "The ministry set a 30-day deadline for agencies to remove which app from phones?",
+            "remove which app from phones?",
+        ),
+        (
+            "Which House Speaker did Sen. Joe Manchin meet with in January?",
+            "Which House Speaker did Sen. Joe Manchin meet with in January?",
+        ),
+        ("For what reason did the U.S. envoy leave?", "For what reason did the U.S. envoy leave?"),
+        (
+            "The quay opened in 1890. It has been the busiest port since:",
+            "It has been the busiest port since:",
+        ),
+    ],
+)
+def test_the_asking_part_leaves_out_the_context_before_it(question, asking):
+    assert asking_part(question) == asking
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        # the context's "when" and "deadline" do not say what is asked
+        (
+            "Senator Ina Vell made history this week when she took her seat. Which state does "
+            "she represent?",
+            QuestionType.WHERE,
+        ),
+        ("The ministry set a 30-day deadline to remove which app?", QuestionType.WHAT),
+        ("He played a detective for 23 years on what TV show?", QuestionType.WHAT),
+        (
+            "The quay opened in 1890. It has been the busiest port since at least:",
+            QuestionType.WHEN,
+        ),
+        # "received" and "host" make a meeting only in who-questions
+        ("Which show received the most nominations?", QuestionType.WHAT),
+        ("Which prominent radio host parted ways with the network?", QuestionType.WHAT),
+        ("Whom did the minister receive at the ministry?", QuestionType.WHO_MET_WHOM),
+        ("Whom did the festival director host on the closing night?", QuestionType.WHO_MET_WHOM),
+        ("Which lawmaker called for an inquiry?", QuestionType.WHO),
+        ("What was the record high average price of a litre of fuel?", QuestionType.QUANTITY),
+    ],
+)
+def test_only_the_asking_part_decides_the_type(question, kind):
+    assert classify(question) is kind
+
+
+def test_short_forms_match_what_they_stand_for_in_either_direction():
+    said = acronyms("CDC staff flew outside the U.S. with the Port Amsel Harbour Board?")
+    assert {"CDC", "US", "PAHB"} <= said
+    assert short_form_in("Centers for Disease Control and Prevention", said)
+    assert short_form_in("United States", said) and short_form_in("US", said)
+    assert short_form_in("U.S", said)
+    assert not short_form_in("Us", said)  # a word, not a short form
+    assert not short_form_in("Bank of America", said)
+    assert not short_form_in("United Kingdom", said)
