@@ -25,7 +25,14 @@ from service.extraction import (
     follows_deadline_word,
     parse,
 )
-from service.question import QuestionAnalysis, QuestionType, acronyms, analyze, asking_start
+from service.question import (
+    QuestionAnalysis,
+    QuestionType,
+    acronyms,
+    analyze,
+    asking_part,
+    asking_start,
+)
 
 FEATURES: tuple[str, ...] = (
     "score",
@@ -61,6 +68,7 @@ FEATURES: tuple[str, ...] = (
     "mentions",
     "kind_overlap",
     "trimmed",
+    "apposition",
 )
 WEIGHTS_FILE = Path(__file__).with_name("answer_weights.json")
 
@@ -72,12 +80,16 @@ _SPEECH_CUE = re.compile(
     re.I,
 )
 _PLACE_PREPOSITION = re.compile(r"\b(in|at|near|outside|inside|to|from)\s+(the\s+)?$", re.I)
+# "Who is Rustam Shah Mohmand?": a name, and nothing more, after "who is".
+_WHO_IS = re.compile(r"[Ww]ho (?:is|was|are|were) (?:[A-Z][\w.'’-]*\s*)+\?\s*$")
 _DEADLINE_QUESTION = re.compile(
     r"\b(deadline|by what|until|till|due|expire|must|have to|had to|scheduled|set to|begin|start|"
     r"take effect|reopen|open)\w*\b",
     re.IGNORECASE,
 )
-_ROLES = {"nsubj": "subject", "nsubjpass": "subject", "dobj": "object", "pobj": "object"}
+# Roles by meaning, not position: the subject of a passive is what is acted on ("Who was
+# appointed?" asks for whom someone appointed), and "by" names the actor.
+_ROLES = {"nsubj": "actor", "nsubjpass": "acted on", "dobj": "acted on", "pobj": "acted on"}
 # Types whose which-phrase names a kind of thing; "what date" and "how many" say nothing more.
 _KIND_TYPES = {QuestionType.WHAT, QuestionType.WHO, QuestionType.WHERE, QuestionType.WHO_MET_WHOM}
 _QUOTES = "\"“”‘’'"
@@ -96,6 +108,7 @@ class QuestionView:
     kind_words: frozenset[str]
     deadline: bool
     acronyms: frozenset[str] = frozenset()
+    asks_who_is: bool = False  # "Who is Rustam Shah Mohmand?": a description is wanted
 
     @cached_property
     def own_words(self) -> frozenset[str]:
@@ -126,10 +139,10 @@ def question_view(question: str) -> QuestionView:
         if token.idx < asking:
             continue
         if token.lower_ in {"which", "what", "whose"} and token.dep_ == "det":
-            wh_noun, wh_role = token.head.lemma_.lower(), _ROLES.get(token.head.dep_)
+            wh_noun, wh_role = token.head.lemma_.lower(), _role(token.head)
             break
         if token.lower_ in {"who", "whom", "what"}:
-            wh_role = _ROLES.get(token.dep_)
+            wh_role = _role(token)
             break
     phrase = wh_phrase(doc, asking)
     return QuestionView(
@@ -142,6 +155,7 @@ def question_view(question: str) -> QuestionView:
         kind_words=frozenset(word.lower() for word in _WORD.findall(phrase or "")),
         deadline=analysis.type is QuestionType.WHEN and bool(_DEADLINE_QUESTION.search(question)),
         acronyms=acronyms(question),
+        asks_who_is=bool(_WHO_IS.match(asking_part(question))),
     )
 
 
@@ -186,7 +200,7 @@ def features(
         "same_role": float(
             span is not None
             and question.wh_role is not None
-            and _ROLES.get(span.root.dep_) == question.wh_role
+            and _role(span.root) == question.wh_role
         ),
         "subject": float(span is not None and span.root.dep_ in {"nsubj", "nsubjpass"}),
         "wh_noun": float(
@@ -230,8 +244,30 @@ def features(
         "fits_type": float(fits_type(question.analysis.type, candidate.label)),
         "mentions": math.log1p(mentions),
         "trimmed": float(candidate.trimmed),
+        "apposition": float(span is not None and _in_apposition(span, question.lemmas)),
     }
     return [values[name] for name in FEATURES]
+
+
+def _in_apposition(span: Span, lemmas: frozenset[str]) -> bool:
+    """Whether the candidate and words of the question stand in apposition: "Rustam Shah
+    Mohmand, a former ambassador" for "Who is Rustam Shah Mohmand?", "Nadeem Anjum, head of
+    the ISI" for "Who heads the ISI?". A name's description is what who-is questions ask."""
+    root = span.root
+    described = (
+        root.head if root.dep_ == "appos" else None,
+        *(child for child in root.children if child.dep_ == "appos"),
+    )
+    return any(
+        word is not None and word.lemma_.lower() in lemmas
+        for token in described
+        if token is not None
+        for word in (token, *token.children)
+    )
+
+
+def _role(token: Token) -> str | None:
+    return _ROLES.get(token.dep_)
 
 
 def _said_in(word: str, words: frozenset[str]) -> bool:

@@ -36,7 +36,8 @@ class Settings(IndexSettings):
     )
     max_question_chars: int = Field(default=1000, ge=10)
     answerer: Literal["typed", "sentence"] = Field(
-        default="sentence", description="typed: short typed answers; sentence: the first answerer."
+        default="typed",
+        description="typed: short typed answers; sentence: the first answerer (a whole sentence).",
     )
 
     # The HTTP service (`citeqa serve`).

@@ -22,6 +22,7 @@ from service.answering import (
     sentence_finding,
 )
 from service.candidate_features import (
+    FEATURES,
     SentenceView,
     family,
     features,
@@ -47,6 +48,7 @@ SEARCH_DEPTH: dict[str, tuple[int, float]] = {
     "meeting": (10, 0.24),
     "date": (10, 0.24),
 }
+_APPOSITION = FEATURES.index("apposition")
 # How far below the threshold another document's date may score and still be shown.
 DISAGREEMENT_SLACK = 0.25
 DISAGREEMENT_SENTENCES = 20
@@ -187,7 +189,7 @@ def _scored_candidates(
     kind_similarities = (
         kinds.similarities(view.kind, texts) if kinds and view.kind and texts else [0.0] * len(pool)
     )
-    return [
+    scored = [
         ScoredCandidate(
             sentence,
             where.score,
@@ -206,6 +208,11 @@ def _scored_candidates(
             pool, kind_similarities, strict=True
         )
     ]
+    if view.asks_who_is:
+        # "Who is X?" asks for X's description: the words set beside X, when there are any.
+        described = [item for item in scored if item.features[_APPOSITION]]
+        return described or scored
+    return scored
 
 
 def _mentions(candidate: Candidate, own_doc: str, window: list[tuple[str, str]]) -> int:

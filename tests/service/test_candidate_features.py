@@ -142,3 +142,19 @@ def test_a_name_the_question_says_in_another_form_counts_as_the_questions_own():
     sentence = "China's foreign minister met island leaders in Fiji in May."
     assert values_of(question, sentence, "China", "GPE")["question_overlap"] == 1.0
     assert values_of(question, sentence, "Fiji", "GPE")["question_overlap"] == 0.0
+
+
+def test_roles_are_read_by_meaning_so_a_passive_question_matches_an_active_sentence():
+    sentence = "The harbour trust of Skerra appointed Annika Lund as keeper of the lighthouse."
+    question = "Who was appointed keeper of the lighthouse?"
+    assert values_of(question, sentence, "Annika Lund", "PERSON")["same_role"] == 1.0
+    assert values_of(question, sentence, "harbour trust", "PHRASE")["same_role"] == 0.0
+
+
+def test_a_name_and_its_description_stand_in_apposition():
+    sentence = "Rustam Shah Mohmand, a former Pakistani ambassador, told The National the news."
+    question = "Who is Rustam Shah Mohmand?"
+    assert values_of(question, sentence, "former Pakistani ambassador", "PHRASE")["apposition"]
+    assert not values_of(question, sentence, "The National", "ORG")["apposition"]
+    assert question_view(question).asks_who_is
+    assert not question_view("Who is the new keeper of the lighthouse?").asks_who_is

@@ -38,7 +38,7 @@ def test_an_answer_has_one_verified_citation(qa):
     assert answer.answer is not None
     assert "Thursday" in answer.answer
     assert answer.reason is None
-    assert answer.answerer == "sentence"
+    assert answer.answerer == "typed"  # the default answerer
     assert qa.settings.answer_threshold <= answer.confidence <= 1
     assert len(answer.citations) == 1
     citation = answer.citations[0]

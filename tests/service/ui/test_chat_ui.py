@@ -56,7 +56,8 @@ def test_ask_then_open_the_citation_with_the_answer_highlighted(
     page = open_page(live_server(demo_copy).url, viewport)
     ask(page, METRO_QUESTION)
     answer = last_answer(page)
-    expect(answer.locator(".answer-text")).to_contain_text("would reopen Thursday")
+    expect(answer.locator(".answer-text")).to_contain_text("Thursday")
+    expect(answer.locator(".supporting-quote")).to_contain_text("would reopen Thursday")
     sources = answer.locator(".sources li")
     expect(sources).to_have_count(1)
     expect(sources.first).to_contain_text(
@@ -86,7 +87,7 @@ def test_ask_then_open_the_citation_with_the_answer_highlighted(
 def test_a_date_answer_shows_its_resolved_date_and_the_answer_inside_its_quote(
     live_server, demo_copy, open_page, screenshot
 ):
-    page = open_page(live_server(demo_copy, answerer="typed").url)
+    page = open_page(live_server(demo_copy).url)  # the typed answerer, the default
     ask(page, METRO_QUESTION)
     answer = last_answer(page)
     expect(answer.locator(".answer-text > span").first).to_have_text("Thursday")
@@ -117,7 +118,8 @@ def test_an_uploaded_document_answers_a_question(
 
     ask(page, "When does the Quillon ferry resume service?")
     answer = last_answer(page)
-    expect(answer.locator(".answer-text")).to_contain_text("resumes service on Monday")
+    expect(answer.locator(".answer-text")).to_contain_text("Monday")
+    expect(answer.locator(".supporting-quote")).to_contain_text("resumes service on Monday")
     expect(answer.locator(".sources")).to_contain_text("Harbour Wire")
     screenshot(page, "desktop-3-upload-answer")
 
@@ -169,7 +171,7 @@ def test_the_question_date_and_date_range_reach_the_service(live_server, demo_co
     page.get_by_label("From").fill("2026-02-01")
     page.get_by_label("To").fill("2026-02-28")
     ask(page, METRO_QUESTION)
-    expect(last_answer(page).locator(".answer-text")).to_contain_text("would reopen Thursday")
+    expect(last_answer(page).locator(".supporting-quote")).to_contain_text("would reopen Thursday")
 
 
 def test_uploading_asks_for_the_api_key_when_one_is_set(
