@@ -30,8 +30,8 @@ from service.question import (
     QuestionType,
     acronyms,
     analyze,
-    asking_part,
     asking_start,
+    asks_who_is,
 )
 
 FEATURES: tuple[str, ...] = (
@@ -80,15 +80,13 @@ _SPEECH_CUE = re.compile(
     re.I,
 )
 _PLACE_PREPOSITION = re.compile(r"\b(in|at|near|outside|inside|to|from)\s+(the\s+)?$", re.I)
-# "Who is Rustam Shah Mohmand?": a name, and nothing more, after "who is".
-_WHO_IS = re.compile(r"[Ww]ho (?:is|was|are|were) (?:[A-Z][\w.'’-]*\s*)+\?\s*$")
 _DEADLINE_QUESTION = re.compile(
     r"\b(deadline|by what|until|till|due|expire|must|have to|had to|scheduled|set to|begin|start|"
     r"take effect|reopen|open)\w*\b",
     re.IGNORECASE,
 )
 # Roles by meaning, not position: the subject of a passive is what is acted on ("Who was
-# appointed?" asks for whom someone appointed), and "by" names the actor.
+# appointed?" asks for whom someone appointed).
 _ROLES = {"nsubj": "actor", "nsubjpass": "acted on", "dobj": "acted on", "pobj": "acted on"}
 # Types whose which-phrase names a kind of thing; "what date" and "how many" say nothing more.
 _KIND_TYPES = {QuestionType.WHAT, QuestionType.WHO, QuestionType.WHERE, QuestionType.WHO_MET_WHOM}
@@ -107,8 +105,8 @@ class QuestionView:
     kind: str | None  # the wh-phrase: "wildly popular show", "type of pet"
     kind_words: frozenset[str]
     deadline: bool
-    acronyms: frozenset[str] = frozenset()
-    asks_who_is: bool = False  # "Who is Rustam Shah Mohmand?": a description is wanted
+    acronyms: frozenset[str]  # short forms it says or spells out: "US", "CDC"
+    asks_who_is: bool  # "Who is Rustam Shah Mohmand?": a description is wanted
 
     @cached_property
     def own_words(self) -> frozenset[str]:
@@ -139,10 +137,10 @@ def question_view(question: str) -> QuestionView:
         if token.idx < asking:
             continue
         if token.lower_ in {"which", "what", "whose"} and token.dep_ == "det":
-            wh_noun, wh_role = token.head.lemma_.lower(), _role(token.head)
+            wh_noun, wh_role = token.head.lemma_.lower(), _ROLES.get(token.head.dep_)
             break
         if token.lower_ in {"who", "whom", "what"}:
-            wh_role = _role(token)
+            wh_role = _ROLES.get(token.dep_)
             break
     phrase = wh_phrase(doc, asking)
     return QuestionView(
@@ -155,7 +153,7 @@ def question_view(question: str) -> QuestionView:
         kind_words=frozenset(word.lower() for word in _WORD.findall(phrase or "")),
         deadline=analysis.type is QuestionType.WHEN and bool(_DEADLINE_QUESTION.search(question)),
         acronyms=acronyms(question),
-        asks_who_is=bool(_WHO_IS.match(asking_part(question))),
+        asks_who_is=asks_who_is(question),
     )
 
 
@@ -200,7 +198,7 @@ def features(
         "same_role": float(
             span is not None
             and question.wh_role is not None
-            and _role(span.root) == question.wh_role
+            and _ROLES.get(span.root.dep_) == question.wh_role
         ),
         "subject": float(span is not None and span.root.dep_ in {"nsubj", "nsubjpass"}),
         "wh_noun": float(
@@ -264,10 +262,6 @@ def _in_apposition(span: Span, lemmas: frozenset[str]) -> bool:
         if token is not None
         for word in (token, *token.children)
     )
-
-
-def _role(token: Token) -> str | None:
-    return _ROLES.get(token.dep_)
 
 
 def _said_in(word: str, words: frozenset[str]) -> bool:

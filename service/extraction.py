@@ -168,9 +168,7 @@ def candidates(
     found = [
         _candidate(entity, kind, sentence, published)
         for entity in span.ents
-        if entity.label_ in labels
-        and not _named(entity, question_words)
-        and not short_form_in(entity.text.strip(" ,.;:'\""), question_acronyms)
+        if entity.label_ in labels and not _named(entity, question_words, question_acronyms)
     ]
     typed = [candidate for candidate in found if candidate is not None]
     if kind in _PHRASE_TYPES:
@@ -380,9 +378,12 @@ def calendar_like(text: str) -> bool:
     return bool(_CALENDAR_WORD.search(text))
 
 
-def _named(entity: Span, question_words: set[str]) -> bool:
-    """Whether the question already says this span (every content word and number of it;
-    every word when all are stop words, as "US" is)."""
+def _named(entity: Span, question_words: set[str], question_acronyms: frozenset[str]) -> bool:
+    """Whether the question already says this span: every content word and number of it
+    (every word when all are stop words, as "US" is), or a short form of it ("U.S." or
+    "United States" when the question says "US")."""
     said = [token for token in entity if token.is_alpha or token.like_num]
     words = [token.lower_ for token in said if not token.is_stop] or [t.lower_ for t in said]
-    return bool(words) and all(word in question_words for word in words)
+    if words and all(word in question_words for word in words):
+        return True
+    return short_form_in(entity.text.strip(" ,.;:'\""), question_acronyms)

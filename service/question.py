@@ -94,6 +94,7 @@ _ABBREVIATION = re.compile(
     r"(?:^|\s)(?:[A-Z]|(?:[A-Za-z]\.)+[A-Za-z]?|Sen|Rep|Gov|Gen|Lt|Col|Sgt|Capt|Dr|Mr|Mrs|Ms|"
     r"St|Mt|Jr|Sr|No|Prof|Rev|Hon|Pres|Sept?|Jan|Feb|Mar|Apr|Aug|Oct|Nov|Dec|vs|etc)\.$"
 )
+_WHO_IS = re.compile(r"[Ww]ho (?:is|was|are|were) (?:[A-Z][\w.'’-]*\s*)+\?\s*$")
 _WH_WORD = re.compile(r"\b(who|whom|whose|what|which|when|where|why|how)\b", re.I)
 _YES_NO = re.compile(
     r"^\s*(is|are|was|were|do|does|did|has|have|had|can|could|will|would|should)\b", re.I
@@ -124,8 +125,10 @@ _WH_PHRASE = re.compile(r"\b(who|whom|whose|which|what)((?:\s+[\w.'’-]+){0,4})
 
 
 _ACRONYM = re.compile(r"\b(?:[A-Za-z]\.){2,}|\b[A-Z][A-Z0-9&]+\b")
-_CAPITALISED_RUN = re.compile(r"\b[A-Z][\w'’-]*(?:\s+(?:(?:of|for|and|the|de)\s+)*[A-Z][\w'’-]*)+")
-_INITIALS_SKIP = {"of", "for", "and", "the", "de"}
+_INITIALS_SKIP = ("of", "for", "and", "the", "de")
+_CAPITALISED_RUN = re.compile(
+    rf"\b[A-Z][\w'’-]*(?:\s+(?:(?:{'|'.join(_INITIALS_SKIP)})\s+)*[A-Z][\w'’-]*)+"
+)
 
 
 def acronyms(text: str) -> frozenset[str]:
@@ -211,10 +214,15 @@ def asking_start(question: str) -> int:
 def _sentence_starts(text: str) -> list[int]:
     starts = [0]
     for boundary in _SENTENCE_END.finditer(text):
-        # Titles and initials end in a full stop without ending the sentence.
         if not _ABBREVIATION.search(text, starts[-1], boundary.start()):
             starts.append(boundary.end())
     return starts
+
+
+def asks_who_is(question: str) -> bool:
+    """ "Who is Rustam Shah Mohmand?": a name, and nothing more, after "who is"; what is
+    wanted is the name's description."""
+    return bool(_WHO_IS.match(asking_part(question)))
 
 
 def _about_meeting(question: str, who: re.Match[str]) -> bool:
