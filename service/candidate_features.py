@@ -16,6 +16,7 @@ from functools import cache, cached_property, lru_cache
 from pathlib import Path
 
 from spacy.tokens import Span, Token
+from wordfreq import zipf_frequency
 
 from service.answer_kind import wh_phrase
 from service.extraction import (
@@ -69,6 +70,12 @@ FEATURES: tuple[str, ...] = (
     "kind_overlap",
     "trimmed",
     "apposition",
+    "same_slot",
+    "rarity",
+    "phrase_agreement",
+    "names_covered",
+    "titled",
+    "kind_titled",
 )
 WEIGHTS_FILE = Path(__file__).with_name("answer_weights.json")
 
@@ -107,6 +114,9 @@ class QuestionView:
     deadline: bool
     acronyms: frozenset[str]  # short forms it says or spells out: "US", "CDC"
     asks_who_is: bool  # "Who is Rustam Shah Mohmand?": a description is wanted
+    slot: tuple[str, str] | None  # where the wh-phrase stands: ("sale", "of")
+    names: frozenset[str]  # the proper nouns of its asking part, lower-cased
+    nouns: frozenset[str]  # lemmas of its common nouns: "defense minister", not "President Biden"
 
     @cached_property
     def own_words(self) -> frozenset[str]:
@@ -131,16 +141,17 @@ class SentenceView:
 def question_view(question: str) -> QuestionView:
     analysis = analyze(question)
     doc = parse(question)
-    wh_noun, wh_role = None, None
+    wh_noun, wh_role, slot = None, None, None
     asking = asking_start(question)
     for token in doc:
         if token.idx < asking:
             continue
         if token.lower_ in {"which", "what", "whose"} and token.dep_ == "det":
             wh_noun, wh_role = token.head.lemma_.lower(), _ROLES.get(token.head.dep_)
+            slot = _slot(token.head)
             break
-        if token.lower_ in {"who", "whom", "what"}:
-            wh_role = _ROLES.get(token.dep_)
+        if token.lower_ in {"who", "whom", "what", "which"}:
+            wh_role, slot = _ROLES.get(token.dep_), _slot(token)
             break
     phrase = wh_phrase(doc, asking)
     return QuestionView(
@@ -154,6 +165,13 @@ def question_view(question: str) -> QuestionView:
         deadline=analysis.type is QuestionType.WHEN and bool(_DEADLINE_QUESTION.search(question)),
         acronyms=acronyms(question),
         asks_who_is=asks_who_is(question),
+        slot=slot,
+        names=frozenset(
+            token.lower_
+            for token in doc
+            if token.idx >= asking and token.pos_ == "PROPN" and token.is_alpha
+        ),
+        nouns=frozenset(token.lemma_.lower() for token in doc if token.pos_ == "NOUN"),
     )
 
 
@@ -209,7 +227,10 @@ def features(
                 or (head is not None and head.lemma_.lower() == question.wh_noun)
             )
         ),
-        "agreement": math.log(agreement),
+        # Common nouns of the story repeat in every sentence ("prices", "the agency"); a
+        # name said again and again is more likely the one asked for.
+        "agreement": math.log(agreement) * (candidate.label != "PHRASE"),
+        "phrase_agreement": math.log(agreement) * (candidate.label == "PHRASE"),
         # Words of the wh-phrase are welcome in the answer ("Tony Awards" for "which awards
         # show"); the question's other words are what the answer is said about.
         "question_overlap": (
@@ -243,8 +264,49 @@ def features(
         "mentions": math.log1p(mentions),
         "trimmed": float(candidate.trimmed),
         "apposition": float(span is not None and _in_apposition(span, question.lemmas)),
+        "rarity": _rarity(words) * (candidate.label == "PHRASE"),
+        # "When was Pelosi in Kyiv, before Jill Biden's trip?": a sentence on Jill Biden's
+        # trip names fewer of the question's names than the one on Pelosi's.
+        "names_covered": _share_named(question.names, sentence.text),
+        # "opposition leader Konrad Beck" for "which opposition leader": titled as the kind
+        # asked for; "Defense Minister Asif" for "Which country did the defense minister
+        # visit?" is titled as the one the question is about, but answers "Who is
+        # Pakistan's defense minister?", where no wh-phrase names a kind.
+        "titled": float(span is not None and _titled(span, question.nouns - question.kind_words)),
+        "kind_titled": float(span is not None and _titled(span, question.kind_words)),
+        "same_slot": float(
+            span is not None and question.slot is not None and _slot(span.root) == question.slot
+        ),
     }
     return [values[name] for name in FEATURES]
+
+
+def _share_named(names: frozenset[str], sentence: str) -> float:
+    if not names:
+        return 0.0
+    words = {word.lower() for word in _WORD.findall(sentence)}
+    return len(names & words) / len(names)
+
+
+def _rarity(words: list[str]) -> float:
+    """How rare in English the phrase's rarest word is (0 common ... 1 unheard of): an
+    answer names something specific ("monkeypox", "mustard"), not "the agency" or "prices".
+    Frequencies from wordfreq's English word lists. Only phrases are weighed so: a name's
+    rarity says how exotic it is, not whether it answers."""
+    zipf = min((zipf_frequency(word, "en") for word in words if not word.isdigit()), default=None)
+    return 0.0 if zipf is None else max(0.0, 1 - zipf / 7)
+
+
+def _titled(span: Span, nouns: frozenset[str]) -> bool:
+    """Whether the question's common nouns stand as the candidate's title: "Defense Minister
+    Khawaja Muhammad Asif" for "Who is Pakistan's defense minister?". A title inside a name
+    the question says ("President Joe Biden") describes that person, not the answer."""
+    return any(
+        word.lemma_.lower() in nouns or word.lower_ in nouns
+        for child in span.root.children
+        if child.dep_ in {"compound", "amod"} and child.i < span.start
+        for word in child.subtree
+    )
 
 
 def _in_apposition(span: Span, lemmas: frozenset[str]) -> bool:
@@ -294,10 +356,28 @@ def _days_after(candidate: Candidate, sentence: SentenceView) -> int:
 
 def _governor(span: Span) -> Token:
     """The word the span is an argument of, looking through prepositions ("met in Tallinn")."""
-    head = span.root.head
+    return _governor_of(span.root)
+
+
+def _governor_of(token: Token) -> Token:
+    head = token.head
     while head.pos_ == "ADP" and head.head.i != head.i:
         head = head.head
     return head
+
+
+def _slot(token: Token) -> tuple[str, str] | None:
+    """Where a phrase stands in its sentence: the word it is an argument of and the
+    preposition between. "the sale of which team" and "the sale of the Denver Broncos" both
+    stand at ("sale", "of"); a name inside a longer noun ("monkeypox" in "the monkeypox
+    outbreak") stands where that noun does."""
+    while token.dep_ == "compound" and token.head.i != token.i:
+        token = token.head
+    if token.head.i == token.i:
+        return None
+    preposition = token.head.lower_ if token.head.pos_ == "ADP" else ""
+    head = _governor_of(token)
+    return head.lemma_.lower(), preposition
 
 
 def _span(sentence: str, candidate: Candidate) -> Span | None:
@@ -336,10 +416,12 @@ def family(kind: QuestionType) -> str:
         return "date"
     if kind is QuestionType.WHO_MET_WHOM:
         return "meeting"
+    if kind is QuestionType.QUANTITY:
+        return "count"
     return "thing" if kind in {QuestionType.WHAT, QuestionType.WHERE} else "entity"
 
 
-FAMILIES = ("date", "meeting", "thing", "entity")
+FAMILIES = ("date", "meeting", "thing", "entity", "count")
 
 
 @cache

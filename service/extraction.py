@@ -166,9 +166,10 @@ def candidates(
         if parties:
             return [_parties_candidate(parties, sentence)]
     found = [
-        _candidate(entity, kind, sentence, published)
+        _candidate(entity, kind, sentence, published, question_words)
         for entity in span.ents
-        if entity.label_ in labels and not _named(entity, question_words, question_acronyms)
+        if (entity.label_ in labels or (kind is QuestionType.QUANTITY and _counts_time(entity)))
+        and not _named(entity, question_words, question_acronyms)
     ]
     typed = [candidate for candidate in found if candidate is not None]
     if kind in _PHRASE_TYPES:
@@ -254,15 +255,19 @@ def _phrases(sentence: Span, question_words: set[str]) -> list[Candidate]:
 
 
 def _candidate(
-    entity: Span, kind: QuestionType, sentence: str, published: dt.date | None
+    entity: Span,
+    kind: QuestionType,
+    sentence: str,
+    published: dt.date | None,
+    question_words: set[str],
 ) -> Candidate | None:
     text = entity.text.strip(" ,.;:'\"")
     if not text:
         return None
     start = entity.start_char + entity.text.index(text)
     if kind is QuestionType.QUANTITY:
-        end = _with_counted_noun(entity)
-        return Candidate(start, end, sentence[start:end], entity.label_)
+        end = _count_end(entity, question_words)
+        return Candidate(start, end, sentence[start:end].rstrip(), entity.label_)
     if kind is not QuestionType.WHEN:
         return Candidate(start, start + len(text), text, entity.label_)
     text = _TRAILING_PREPOSITION.sub("", text)
@@ -352,25 +357,48 @@ def _tense(entity: Span) -> dates.Tense | None:
     return None
 
 
-def _with_counted_noun(entity: Span) -> int:
-    """End offset of a number with the noun it counts right after it ("450 million crowns")."""
+def _count_end(entity: Span, question_words: set[str]) -> int:
+    """End offset of a number with the noun it counts ("450 million crowns"), unless the
+    question already names what it counts: "How many years on the run?" is answered "30",
+    not "30 years"."""
     following = entity.doc[entity.end] if entity.end < len(entity.doc) else None
     counts_it = (
         following is not None
         and following.pos_ == "NOUN"
+        and following.lower_ not in question_words
         and any(
             token.head == following and token.dep_ in {"nummod", "quantmod", "compound"}
             for token in entity
         )
     )
-    end = following.idx + len(following) if counts_it else entity.end_char
+    if counts_it:
+        end = following.idx + len(following)
+    else:
+        last = entity.end
+        while last - 1 > entity.start and _names_the_count(entity.doc[last - 1], question_words):
+            last -= 1
+        end = entity.doc[last - 1].idx + len(entity.doc[last - 1])
     return end - entity.doc[:].start_char
+
+
+def _names_the_count(token: Token, question_words: set[str]) -> bool:
+    return token.pos_ == "NOUN" and token.lower_ in question_words
 
 
 def _uncountable_length(text: str) -> bool:
     """A length of time with no number to count from ("as many years"), which no date
     question wants; "two years ago" and "30 days" stay, they can be counted."""
     return bool(_TIME_UNITS.search(text)) and not re.search(r"\d|\bago\b", text, re.I)
+
+
+def _counts_time(entity: Span) -> bool:
+    """A counted length of time or an age ("30 years", "a 17-year-old"): the recogniser
+    labels them dates, but they answer how-many and how-old questions."""
+    return (
+        entity.label_ == "DATE"
+        and any(token.like_num for token in entity)
+        and not calendar_like(entity.text)
+    )
 
 
 def calendar_like(text: str) -> bool:

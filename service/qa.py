@@ -1,5 +1,6 @@
 """Question → retrieval → answerer → verified citations → Answer, over the live index."""
 
+import datetime as dt
 import threading
 from collections.abc import Iterator
 
@@ -10,7 +11,8 @@ from service.answer_kind import KindMatcher
 from service.answering import Answerer, Decision, EmbeddingReranker, SentenceAnswerer
 from service.citations import cite_all
 from service.models import Alternative, Answer, Passage, Question
-from service.retrieval import HYBRID, RetrievalMode, Retriever
+from service.question import analyze
+from service.retrieval import HYBRID, RetrievalMode, Retriever, from_period
 from service.settings import Settings
 from service.typed_answerer import TypedAnswerer
 
@@ -69,8 +71,27 @@ class QAService:
             snapshot, text, question.filters, question.question_date, question.top_k, mode
         )
         yield passages
-        decision = self.answerer.answer(text, passages, self.settings.answer_threshold)
-        yield self._answer(text, snapshot, passages, decision)
+        yield self._answer(text, snapshot, passages, self._decide(text, passages, question))
+
+    def evidence(
+        self, text: str, passages: list[Passage], question_date: dt.date | None
+    ) -> tuple[list[Passage], tuple[dt.date, dt.date] | None]:
+        """The passages an answer may rest on, and the period the question asks about."""
+        period = analyze(text, question_date).date_range
+        return from_period(passages, period, self.settings.period_slack_days), period
+
+    def _decide(self, text: str, passages: list[Passage], question: Question) -> Decision:
+        evidence, period = self.evidence(text, passages, question.question_date)
+        if passages and not evidence and period is not None:
+            return Decision(
+                None,
+                0.0,
+                reason=(
+                    f"no document from the period the question asks about "
+                    f"({period[0].isoformat()} to {period[1].isoformat()}) matches it"
+                ),
+            )
+        return self.answerer.answer(text, evidence, self.settings.answer_threshold)
 
     def _answer(self, text: str, snapshot: Snapshot, passages, decision: Decision) -> Answer:
         base = {

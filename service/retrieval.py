@@ -82,6 +82,20 @@ class Recency:
         return factor
 
 
+def from_period(
+    passages: list[Passage], period: tuple[dt.date, dt.date] | None, slack_days: int
+) -> list[Passage]:
+    """The passages that may tell of the period a question asks about ("this week"): those
+    published in it or up to `slack_days` before it (the news of an event may precede the
+    question's week), and undated ones. An article from months earlier describes another
+    event, however well it matches: "Which airline filed for bankruptcy this week?" is not
+    answered by last year's bankruptcy."""
+    if period is None:
+        return passages
+    earliest = period[0] - dt.timedelta(days=slack_days)
+    return [p for p in passages if p.date is None or earliest <= p.date <= period[1]]
+
+
 class Retriever:
     """Passages for a question from one snapshot of the index."""
 

@@ -30,9 +30,17 @@ class Settings(IndexSettings):
     recency_half_life_days: float = Field(
         default=7.0, ge=0, description="Age at which the recency raise is halved (0: none)."
     )
+    period_slack_days: int = Field(
+        default=7,
+        ge=0,
+        description=(
+            "Days before the period a question names ('this week') whose documents may still "
+            "answer it; older ones are not used as evidence."
+        ),
+    )
     # Calibrated on ../shared/eval/dev with eval/calibrate.py (eval/results/calibration_*.txt).
     answer_threshold: float = Field(
-        default=0.48, ge=0, le=1, description="Below this confidence citeqa abstains."
+        default=0.46, ge=0, le=1, description="Below this confidence citeqa abstains."
     )
     max_question_chars: int = Field(default=1000, ge=10)
     answerer: Literal["typed", "sentence"] = Field(

@@ -39,12 +39,15 @@ from service.question import QuestionType, analyze
 # questions name the kind of thing they want ("which species"), which sorts many candidates
 # well, and their answer is often named a few sentences down ("The latest addition: the
 # dodo."): searching them as deep as dates raises the cross-validated dev quiz F1 from 0.475
-# to 0.522 (`python -m eval.answer_ranker`). Who and how-many questions have no such sorter:
-# over one or two articles every sentence names people and numbers on the subject, and a
-# deeper search lets them crowd out the answer (the seeds gate fails).
+# to 0.522 (`python -m eval.answer_ranker`). A count is often stated a sentence or two below
+# the best match ("At least 18,000 cows were killed" under a headline that glues the number
+# to a word), so how-many questions go 10 deep. Who-questions have no sorter: over one or two
+# articles every sentence names people on the subject, and a deeper search lets them crowd
+# out the answer (the seeds gate fails).
 SEARCH_DEPTH: dict[str, tuple[int, float]] = {
     "thing": (12, 0.3),
     "entity": (5, 0.12),
+    "count": (10, 0.24),
     "meeting": (10, 0.24),
     "date": (10, 0.24),
 }

@@ -160,3 +160,13 @@ def test_a_name_the_question_says_in_short_is_no_candidate():
     assert "Norway" in found
     assert "United States" not in found and "Port Amsel Harbour Board" not in found
     assert "United States" in texts(QuestionType.WHERE, sentence, "Which country was thanked")
+
+
+def test_a_counted_length_of_time_answers_how_many_without_the_questions_unit():
+    sentence = "The fugitive was arrested on Monday after 30 years on the run."
+    words = {"how", "many", "years", "was", "the", "fugitive", "on", "run"}
+    found = [c.text for c in candidates(QuestionType.QUANTITY, sentence, words, None)]
+    assert "30" in found and "Monday" not in found
+    cows = "At least 18,000 cows were killed in the fire, and 450 million crowns were lost."
+    found = [c.text for c in candidates(QuestionType.QUANTITY, cows, {"how", "many", "cows"}, None)]
+    assert found == ["At least 18,000", "450 million crowns"]

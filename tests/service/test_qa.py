@@ -86,6 +86,21 @@ def test_a_question_date_leaves_out_the_article_published_after_it(qa):
     assert all(c.doc_id != "tessary-metro-reopening" for c in answer.citations)
 
 
+def test_a_question_about_this_week_is_not_answered_from_older_news(qa):
+    question = "When will Line 3 of the Tessary metro reopen this week?"
+    metro_only = Filters(doc_ids=["tessary-metro-reopening"])  # published 2026-02-11
+    that_week = qa.ask(
+        Question(question=question, question_date=dt.date(2026, 2, 13), filters=metro_only)
+    )
+    assert that_week.answer is not None
+    months_later = qa.ask(
+        Question(question=question, question_date=dt.date(2026, 6, 1), filters=metro_only)
+    )
+    assert months_later.answer is None and months_later.citations == []
+    assert months_later.passages, "the old article is still shown as retrieved"
+    assert "2026-05-25 to 2026-06-01" in months_later.reason
+
+
 def test_filters_restrict_the_cited_document(qa):
     question = Question(question=STRIKE_QUESTION, filters=Filters(doc_ids=["jl-harbour-strike"]))
     answer = qa.ask(question)

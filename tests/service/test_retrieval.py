@@ -8,7 +8,7 @@ from index.chunking import Chunker
 from index.embedding import Embedder
 from index.models import DocumentSummary
 from index.store import Snapshot
-from service.models import Filters, Passage
+from service.models import Filters, Passage, PassageScores
 from service.question import analyze
 from service.retrieval import (
     DENSE_ONLY,
@@ -17,6 +17,7 @@ from service.retrieval import (
     Recency,
     Retriever,
     admits,
+    from_period,
     reciprocal_rank_fusion,
 )
 from service.settings import Settings
@@ -325,3 +326,31 @@ def test_with_a_question_date_fused_scores_carry_the_recency_factor(
         expected = before[passage.chunk_id] * recent.factor(passage.date)
         assert passage.scores.fused == pytest.approx(expected)
     assert [p.scores.fused for p in dated] == sorted((p.scores.fused for p in dated), reverse=True)
+
+
+def passage_of(date: dt.date | None) -> Passage:
+    return Passage(
+        doc_id=f"doc-{date}",
+        title="t",
+        date=date,
+        chunk_id=0,
+        start=0,
+        end=1,
+        text="x",
+        scores=PassageScores(fused=1.0),
+    )
+
+
+def test_only_news_of_the_period_asked_about_and_just_before_it_is_evidence():
+    week = (dt.date(2023, 3, 1), dt.date(2023, 3, 8))
+    dates = [
+        dt.date(2023, 3, 5),  # in the week
+        dt.date(2023, 2, 22),  # 7 days before it: within the slack
+        dt.date(2023, 2, 21),  # 8 days before it
+        dt.date(2022, 3, 5),  # a year before
+        None,  # undated: cannot tell
+    ]
+    passages = [passage_of(date) for date in dates]
+    kept = from_period(passages, week, slack_days=7)
+    assert [p.date for p in kept] == [dt.date(2023, 3, 5), dt.date(2023, 2, 22), None]
+    assert from_period(passages, None, slack_days=7) == passages
