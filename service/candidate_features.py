@@ -136,6 +136,11 @@ class SentenceView:
     start_in_document: int
     published: dt.date | None = None
 
+    @cached_property
+    def words(self) -> frozenset[str]:
+        """Its words, lower-cased: read once for all of its candidates."""
+        return frozenset(word.lower() for word in _WORD.findall(self.text))
+
 
 @lru_cache(maxsize=1024)
 def question_view(question: str) -> QuestionView:
@@ -189,7 +194,7 @@ def features(
     words = [word.lower() for word in _WORD.findall(candidate.text)]
     before = sentence.text[max(0, candidate.start - 24) : candidate.start]
     after = sentence.text[candidate.end : candidate.end + 2]
-    head = _governor(span) if span is not None else None
+    head = _governor(span.root) if span is not None else None
     is_date = question.analysis.type is QuestionType.WHEN
     days_after = _days_after(candidate, sentence) if question.deadline else 0
     values = {
@@ -264,10 +269,10 @@ def features(
         "mentions": math.log1p(mentions),
         "trimmed": float(candidate.trimmed),
         "apposition": float(span is not None and _in_apposition(span, question.lemmas)),
-        "rarity": _rarity(words) * (candidate.label == "PHRASE"),
+        "rarity": _rarity(words) if candidate.label == "PHRASE" else 0.0,
         # "When was Pelosi in Kyiv, before Jill Biden's trip?": a sentence on Jill Biden's
         # trip names fewer of the question's names than the one on Pelosi's.
-        "names_covered": _share_named(question.names, sentence.text),
+        "names_covered": _share_named(question.names, sentence.words),
         # "opposition leader Konrad Beck" for "which opposition leader": titled as the kind
         # asked for; "Defense Minister Asif" for "Which country did the defense minister
         # visit?" is titled as the one the question is about, but answers "Who is
@@ -281,11 +286,8 @@ def features(
     return [values[name] for name in FEATURES]
 
 
-def _share_named(names: frozenset[str], sentence: str) -> float:
-    if not names:
-        return 0.0
-    words = {word.lower() for word in _WORD.findall(sentence)}
-    return len(names & words) / len(names)
+def _share_named(names: frozenset[str], words: frozenset[str]) -> float:
+    return len(names & words) / len(names) if names else 0.0
 
 
 def _rarity(words: list[str]) -> float:
@@ -354,12 +356,9 @@ def _days_after(candidate: Candidate, sentence: SentenceView) -> int:
     return (day - sentence.published).days
 
 
-def _governor(span: Span) -> Token:
-    """The word the span is an argument of, looking through prepositions ("met in Tallinn")."""
-    return _governor_of(span.root)
-
-
-def _governor_of(token: Token) -> Token:
+def _governor(token: Token) -> Token:
+    """The word a phrase (by its root) is an argument of, looking through prepositions
+    ("met in Tallinn")."""
     head = token.head
     while head.pos_ == "ADP" and head.head.i != head.i:
         head = head.head
@@ -376,8 +375,7 @@ def _slot(token: Token) -> tuple[str, str] | None:
     if token.head.i == token.i:
         return None
     preposition = token.head.lower_ if token.head.pos_ == "ADP" else ""
-    head = _governor_of(token)
-    return head.lemma_.lower(), preposition
+    return _governor(token).lemma_.lower(), preposition
 
 
 def _span(sentence: str, candidate: Candidate) -> Span | None:

@@ -267,7 +267,7 @@ def _candidate(
     start = entity.start_char + entity.text.index(text)
     if kind is QuestionType.QUANTITY:
         end = _count_end(entity, question_words)
-        return Candidate(start, end, sentence[start:end].rstrip(), entity.label_)
+        return Candidate(start, end, sentence[start:end], entity.label_)
     if kind is not QuestionType.WHEN:
         return Candidate(start, start + len(text), text, entity.label_)
     text = _TRAILING_PREPOSITION.sub("", text)
@@ -365,7 +365,7 @@ def _count_end(entity: Span, question_words: set[str]) -> int:
     counts_it = (
         following is not None
         and following.pos_ == "NOUN"
-        and following.lower_ not in question_words
+        and not _names_the_count(following, question_words)
         and any(
             token.head == following and token.dep_ in {"nummod", "quantmod", "compound"}
             for token in entity
