@@ -48,7 +48,7 @@ class QuestionRows:
 def candidate_rows(service: QAService, item: GoldItem) -> QuestionRows:
     snapshot = service.snapshot()
     passages = service.retriever.retrieve(snapshot, item.question, question_date=item.question_date)
-    passages, _ = service.evidence(item.question, passages, item.question_date)
+    passages, _ = service.evidence(snapshot, item.question, passages, item.question_date)
     answerer = service.answerer
     assert isinstance(answerer, TypedAnswerer)
     sentences, scores = answerer.rank(item.question, passages)

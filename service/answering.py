@@ -140,18 +140,27 @@ def rank_sentences(
 
 
 def in_context(sentences: list[Sentence], relevance: np.ndarray) -> np.ndarray:
-    """A sentence that refers back ("It takes effect Jan. 1.") is read with the sentence it
-    follows: it counts at least the mean of the two relevances."""
+    """A sentence that refers back ("It takes effect Jan. 1.", "It was during that meeting
+    Biden received word") is read with the sentence it follows, as one account: each of the
+    two counts at least the mean of their relevances. The matching words may sit in either:
+    the first names the parties, the second what happened."""
     adjusted = relevance.copy()
     for i in range(1, len(sentences)):
         before, sentence = sentences[i - 1], sentences[i]
         if (
-            _REFERS_BACK.match(sentence.text)
+            refers_back(sentence.text)
             and before.passage.doc_id == sentence.passage.doc_id
             and 0 <= sentence.start - before.end <= 3
         ):
-            adjusted[i] = max(relevance[i], (relevance[i - 1] + relevance[i]) / 2)
+            together = (relevance[i - 1] + relevance[i]) / 2
+            adjusted[i] = max(adjusted[i], together)
+            adjusted[i - 1] = max(adjusted[i - 1], together)
     return adjusted
+
+
+def refers_back(sentence: str) -> bool:
+    """Whether a sentence opens by pointing at the one before ("It was during that meeting")."""
+    return bool(_REFERS_BACK.match(sentence))
 
 
 def abstain(best: float, threshold: float) -> Decision:

@@ -76,6 +76,7 @@ FEATURES: tuple[str, ...] = (
     "names_covered",
     "titled",
     "kind_titled",
+    "same_subject",
 )
 WEIGHTS_FILE = Path(__file__).with_name("answer_weights.json")
 
@@ -117,6 +118,7 @@ class QuestionView:
     slot: tuple[str, str] | None  # where the wh-phrase stands: ("sale", "of")
     names: frozenset[str]  # the proper nouns of its asking part, lower-cased
     nouns: frozenset[str]  # lemmas of its common nouns: "defense minister", not "President Biden"
+    subject: frozenset[str]  # words of the subject the wh-phrase is said of: "nancy", "pelosi"
 
     @cached_property
     def own_words(self) -> frozenset[str]:
@@ -146,19 +148,23 @@ class SentenceView:
 def question_view(question: str) -> QuestionView:
     analysis = analyze(question)
     doc = parse(question)
-    wh_noun, wh_role, slot = None, None, None
+    wh_noun, wh_role, slot, subject = None, None, None, frozenset[str]()
     asking = asking_start(question)
     for token in doc:
         if token.idx < asking:
             continue
         if token.lower_ in {"which", "what", "whose"} and token.dep_ == "det":
             wh_noun, wh_role = token.head.lemma_.lower(), _ROLES.get(token.head.dep_)
-            slot = _slot(token.head)
+            slot, subject = _slot(token.head), _clause_subject(token.head)
             break
         if token.lower_ in {"who", "whom", "what", "which"}:
-            wh_role, slot = _ROLES.get(token.dep_), _slot(token)
+            wh_role, slot, subject = _ROLES.get(token.dep_), _slot(token), _clause_subject(token)
+            break
+        if token.lower_ in {"when", "where"}:
+            subject = _clause_subject(token)
             break
     phrase = wh_phrase(doc, asking)
+    kind_words = frozenset(word.lower() for word in _WORD.findall(phrase or ""))
     return QuestionView(
         analysis=analysis,
         words=frozenset(word.lower() for word in _WORD.findall(question)),
@@ -166,7 +172,7 @@ def question_view(question: str) -> QuestionView:
         wh_noun=wh_noun,
         wh_role=wh_role,
         kind=phrase if analysis.type in _KIND_TYPES else None,
-        kind_words=frozenset(word.lower() for word in _WORD.findall(phrase or "")),
+        kind_words=kind_words,
         deadline=analysis.type is QuestionType.WHEN and bool(_DEADLINE_QUESTION.search(question)),
         acronyms=acronyms(question),
         asks_who_is=asks_who_is(question),
@@ -177,6 +183,8 @@ def question_view(question: str) -> QuestionView:
             if token.idx >= asking and token.pos_ == "PROPN" and token.is_alpha
         ),
         nouns=frozenset(token.lemma_.lower() for token in doc if token.pos_ == "NOUN"),
+        # The parser may take "Which Brazilian president" for a pronoun and a subject.
+        subject=subject - kind_words,
     )
 
 
@@ -282,6 +290,12 @@ def features(
         "same_slot": float(
             span is not None and question.slot is not None and _slot(span.root) == question.slot
         ),
+        # "On what date was Pelosi in Kyiv, before Jill Biden's trip?": "last Saturday" in
+        # "Pelosi was there last Saturday" is said of Pelosi, "Sunday" in "Jill Biden made
+        # a visit on Sunday" of Jill Biden.
+        "same_subject": float(
+            span is not None and bool(question.subject & _clause_subject(span.root))
+        ),
     }
     return [values[name] for name in FEATURES]
 
@@ -363,6 +377,21 @@ def _governor(token: Token) -> Token:
     while head.pos_ == "ADP" and head.head.i != head.i:
         head = head.head
     return head
+
+
+def _clause_subject(token: Token) -> frozenset[str]:
+    """The content words of the subject of the clause a phrase stands in, unless the phrase
+    is (in) that subject: the first verb up from the phrase that has a subject."""
+    clause = token
+    while clause.head.i != clause.i:
+        clause = clause.head
+        subjects = [c for c in clause.children if c.dep_ in {"nsubj", "nsubjpass"}]
+        if clause.pos_ in {"VERB", "AUX"} and subjects:
+            words = [word for subject in subjects for word in subject.subtree]
+            if token in words:
+                return frozenset()
+            return frozenset(word.lower_ for word in words if word.is_alpha and not word.is_stop)
+    return frozenset()
 
 
 def _slot(token: Token) -> tuple[str, str] | None:

@@ -11,8 +11,8 @@ from service.answer_kind import KindMatcher
 from service.answering import Answerer, Decision, EmbeddingReranker, SentenceAnswerer
 from service.citations import cite_all
 from service.models import Alternative, Answer, Passage, Question
-from service.question import analyze
-from service.retrieval import HYBRID, RetrievalMode, Retriever, from_period
+from service.question import Period, analyze
+from service.retrieval import HYBRID, RetrievalMode, Retriever, from_period, with_antecedent
 from service.settings import Settings
 from service.typed_answerer import TypedAnswerer
 
@@ -71,25 +71,31 @@ class QAService:
             snapshot, text, question.filters, question.question_date, question.top_k, mode
         )
         yield passages
-        yield self._answer(text, snapshot, passages, self._decide(text, passages, question))
+        decision = self._decide(snapshot, text, passages, question)
+        yield self._answer(text, snapshot, passages, decision)
 
     def evidence(
-        self, text: str, passages: list[Passage], question_date: dt.date | None
-    ) -> tuple[list[Passage], tuple[dt.date, dt.date] | None]:
-        """The passages an answer may rest on, and the period the question asks about."""
-        period = analyze(text, question_date).date_range
-        return from_period(passages, period, self.settings.period_slack_days), period
+        self,
+        snapshot: Snapshot,
+        text: str,
+        passages: list[Passage],
+        question_date: dt.date | None,
+    ) -> tuple[list[Passage], Period | None]:
+        """The passages an answer may rest on (those of the period the question asks about,
+        each with the sentence it points back to), and that period."""
+        period = analyze(text, question_date).period
+        kept = from_period(passages, period, self.settings.period_slack_days)
+        return [with_antecedent(passage, snapshot.document) for passage in kept], period
 
-    def _decide(self, text: str, passages: list[Passage], question: Question) -> Decision:
-        evidence, period = self.evidence(text, passages, question.question_date)
+    def _decide(
+        self, snapshot: Snapshot, text: str, passages: list[Passage], question: Question
+    ) -> Decision:
+        evidence, period = self.evidence(snapshot, text, passages, question.question_date)
         if passages and not evidence and period is not None:
             return Decision(
                 None,
                 0.0,
-                reason=(
-                    f"no document from the period the question asks about "
-                    f"({period[0].isoformat()} to {period[1].isoformat()}) matches it"
-                ),
+                reason=f"no document from the period the question asks about ({period}) matches it",
             )
         return self.answerer.answer(text, evidence, self.settings.answer_threshold)
 

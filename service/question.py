@@ -26,13 +26,14 @@ class QuestionType(StrEnum):
     WHAT = "what"
 
 
-# "call for" demands rather than meets. "Host" and "receive" are left out here: "which Fox News
-# host", "which show received nominations"; only who-questions read them as meetings.
+# "call for" demands rather than meets. "Host", "receive", "greet" and "welcome" are left out
+# here: "which Fox News host", "which show received nominations", "welcomed which guest to the
+# premiere"; only who-questions read them as meetings.
 _MEETING = (
     r"(meet|meets|met|meeting|talks?|talked|spoke|speak|speaks|calls?(?! for\b)|called(?! for\b)|"
     r"visit|visited|visits|sat down|negotiat\w*|discuss\w*)"
 )
-_RECEIVE = r"(receive|received|receives|host|hosted|hosts)"
+_RECEIVE = r"(receive|received|receives|host|hosted|hosts|greet|greeted|greets|welcomed?|welcomes)"
 _PERSON_NOUN = (
     r"(person|people|official|officials|leader|leaders|minister|ministers|president|"
     r"senator|senators|governor|lawmaker|lawmakers|player|players|teammates?|delegation|"
@@ -106,6 +107,33 @@ _RECENCY = re.compile(
 )
 
 
+_MONTHS = [
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+]
+# A season's first month; winter 2023 may begin in December 2022, so it counts from there.
+_SEASONS = {"spring": 3, "summer": 6, "fall": 9, "autumn": 9, "winter": 0}
+_NAMED_PERIOD = re.compile(
+    rf"\b(?P<part>{'|'.join(_MONTHS)}|{'|'.join(_SEASONS)})\s+(?:\d{{1,2}}(?:st|nd|rd|th)?,?\s+)?"
+    r"(?P<year>(?:19|20)\d\d)\b|\b(?:in|during|of|since)\s+(?:(?:early|mid|late)[- ])?"
+    r"(?P<bare>(?:19|20)\d\d)\b",
+    re.I,
+)
+# "Before being hired in November 2023, whom did he meet?": the event precedes the period.
+_BEFORE = re.compile(r"\b(before|prior to|ahead of|until)\b", re.I)
+_CLAUSE_START = re.compile(r"[,;:.?!]\s")
+
+
 _PERSON_WORDS = re.compile(
     r"\b(who|whom|person|people|star|singer|actor|actress|player|politician|official|leader|"
     r"president|senator|governor|lawmaker|minister|judge|ceo|executive|coach|athlete|author|"
@@ -160,12 +188,35 @@ def short_form_in(name: str, known: frozenset[str]) -> bool:
 
 
 @dataclass(frozen=True)
+class Period:
+    """The days a question's evidence may be published in; no `end`: any day from `start` on."""
+
+    start: dt.date
+    end: dt.date | None = None
+
+    def __str__(self) -> str:
+        until = f"to {self.end.isoformat()}" if self.end else "on"
+        return f"{self.start.isoformat()} {until}"
+
+
+@dataclass(frozen=True)
 class QuestionAnalysis:
     text: str
     type: QuestionType
     terms: tuple[str, ...] = ()
     date_range: tuple[dt.date, dt.date] | None = None
+    reported_from: dt.date | None = None  # no document before it can tell the answer
     expects: str | None = None  # the entity label the wh-phrase asks for, when it says
+
+    @property
+    def period(self) -> Period | None:
+        """The days the evidence must come from: the recency phrase's window ("this week"),
+        starting no earlier than the period the question names ("in June 2023")."""
+        starts = [self.date_range[0]] if self.date_range else []
+        starts += [self.reported_from] if self.reported_from else []
+        if not starts:
+            return None
+        return Period(max(starts), self.date_range[1] if self.date_range else None)
 
 
 def classify(question: str) -> QuestionType:
@@ -264,6 +315,44 @@ def date_range(question: str, question_date: dt.date | None) -> tuple[dt.date, d
     return (dt.date(day.year - 1, 1, 1), day)  # last year
 
 
+def reported_from(
+    question: str, kind: QuestionType, question_date: dt.date | None
+) -> dt.date | None:
+    """The first day of the earliest month, season or year the question places its event
+    in ("during his June 2023 trip", "in early June 2022", "in 2022"): an article published
+    before then cannot report that event, however well it matches (February's news of a
+    postponed trip does not say whom he met in June).
+
+    None for date questions, whose named period may hold the answer itself, announced long
+    before ("When does daylight saving time end in 2023?"); for periods after the question's
+    date (plans: "running for president in 2024"); and for periods a "before" leads to."""
+    if kind is QuestionType.WHEN:
+        return None
+    starts = [
+        _period_start(match)
+        for match in _NAMED_PERIOD.finditer(question)
+        if not _led_by_before(question, match.start())
+    ]
+    past = [start for start in starts if question_date is None or start <= question_date]
+    return min(past, default=None)
+
+
+def _period_start(match: re.Match[str]) -> dt.date:
+    if match.group("bare"):
+        return dt.date(int(match.group("bare")), 1, 1)
+    year, part = int(match.group("year")), match.group("part").lower()
+    if part in _SEASONS:
+        month = _SEASONS[part]
+        return dt.date(year - 1, 12, 1) if month == 0 else dt.date(year, month, 1)
+    return dt.date(year, _MONTHS.index(part) + 1, 1)
+
+
+def _led_by_before(question: str, position: int) -> bool:
+    """Whether "before" (or "prior to", "ahead of", "until") opens the clause up to `position`."""
+    clause_start = max((m.end() for m in _CLAUSE_START.finditer(question, 0, position)), default=0)
+    return bool(_BEFORE.search(question, clause_start, position))
+
+
 def expected_label(question: str) -> str | None:
     """PERSON or ORG when the wh-phrase names the kind ("which singer", "which company")."""
     match = _WH_PHRASE.search(question)
@@ -280,10 +369,12 @@ def expected_label(question: str) -> str | None:
 @lru_cache(maxsize=1024)
 def analyze(question: str, question_date: dt.date | None = None) -> QuestionAnalysis:
     """The analysis of a question (cached: the answerer consults it more than once)."""
+    kind = classify(question)
     return QuestionAnalysis(
         text=question,
-        type=classify(question),
+        type=kind,
         terms=tuple(tokenize([question])[0]),
         date_range=date_range(question, question_date),
+        reported_from=reported_from(question, kind, question_date),
         expects=expected_label(question),
     )

@@ -13,11 +13,16 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from index.models import Chunk, DocumentSummary
+from index.models import Chunk, Document, DocumentSummary
 from index.store import Snapshot
+from service.answering import refers_back
 from service.models import Filters, Passage, PassageScores
-from service.question import QuestionAnalysis, analyze
+from service.question import Period, QuestionAnalysis, analyze
+from service.sentences import sentence_spans
 from service.settings import Settings
+
+# How far back before a passage its antecedent sentence is looked for (characters).
+ANTECEDENT_WINDOW = 600
 
 
 @dataclass(frozen=True)
@@ -82,18 +87,37 @@ class Recency:
         return factor
 
 
-def from_period(
-    passages: list[Passage], period: tuple[dt.date, dt.date] | None, slack_days: int
-) -> list[Passage]:
-    """The passages that may tell of the period a question asks about ("this week"): those
-    published in it or up to `slack_days` before it (the news of an event may precede the
-    question's week), and undated ones. An article from months earlier describes another
-    event, however well it matches: "Which airline filed for bankruptcy this week?" is not
-    answered by last year's bankruptcy."""
+def from_period(passages: list[Passage], period: Period | None, slack_days: int) -> list[Passage]:
+    """The passages that may tell of the period a question asks about ("this week", "during
+    his June 2023 trip"): those published in it or up to `slack_days` before it (the news of
+    an event may precede it), and undated ones. An article from months earlier describes
+    another event, however well it matches: "Which airline filed for bankruptcy this week?"
+    is not answered by last year's bankruptcy."""
     if period is None:
         return passages
-    earliest = period[0] - dt.timedelta(days=slack_days)
-    return [p for p in passages if p.date is None or earliest <= p.date <= period[1]]
+    earliest = period.start - dt.timedelta(days=slack_days)
+    return [
+        p
+        for p in passages
+        if p.date is None or (earliest <= p.date and (period.end is None or p.date <= period.end))
+    ]
+
+
+def with_antecedent(passage: Passage, lookup: Callable[[str], Document | None]) -> Passage:
+    """The passage widened back by one sentence when it opens by pointing at the sentence
+    before it ("It was during that meeting Biden received word ..."): a chunk that starts a
+    paragraph may leave behind whom "that meeting" was with."""
+    if passage.start == 0 or not refers_back(passage.text):
+        return passage
+    document = lookup(passage.doc_id)
+    if document is None:
+        return passage
+    window_start = max(0, passage.start - ANTECEDENT_WINDOW)
+    spans = sentence_spans(document.text[window_start : passage.start])
+    if not spans:
+        return passage
+    start = window_start + spans[-1][0]
+    return passage.model_copy(update={"start": start, "text": document.text[start : passage.end]})
 
 
 class Retriever:

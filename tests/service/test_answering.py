@@ -155,3 +155,13 @@ def test_a_sentence_that_refers_back_is_read_with_the_one_before():
     # "It takes..." counts the mean with its predecessor; "Officials met." does not refer
     # back; "It rained." follows a sentence of another document.
     assert adjusted.tolist() == pytest.approx([0.8, 0.5, 0.1, 0.3])
+
+
+def test_the_sentence_referred_back_to_is_read_with_the_one_that_refers_to_it():
+    text = "Biden met King Felipe VI on Tuesday. It was during that meeting he got word."
+    talks = passage("talks", text)
+    sentences = [Sentence(talks, 1, 0, 36), Sentence(talks, 1, 37, len(text))]
+    assert sentences[1].text.startswith("It was during that meeting")
+    # The question matches the second sentence; whom "that meeting" was with is in the first.
+    adjusted = in_context(sentences, np.array([0.3, 0.7]))
+    assert adjusted.tolist() == pytest.approx([0.5, 0.7])

@@ -215,6 +215,13 @@ MARKED_AND_UNMARKED = {
         ("Khawaja Muhammad Asif", "PERSON"),
         ("Sarfraz Khan", "PERSON"),
     ),
+    # the date said of the question's subject, not of someone else in the same sentence
+    "same_subject": (
+        "On what date was Speaker Ilse Varga in Sarvik?",
+        "Speaker Ilse Varga was there on Saturday, and the minister arrived on Monday.",
+        ("Saturday", "DATE"),
+        ("Monday", "DATE"),
+    ),
 }
 
 

@@ -12,6 +12,7 @@ from service.question import (
     classify,
     date_range,
     expected_label,
+    reported_from,
     short_form_in,
 )
 
@@ -36,6 +37,8 @@ from service.question import (
         ("Which company won the contract?", QuestionType.WHO),
         ("Did the parliament pass the budget?", QuestionType.YES_NO),
         ("What show was renewed for a new season?", QuestionType.WHAT),
+        ("Who greeted the first lady when she arrived?", QuestionType.WHO_MET_WHOM),
+        ("Which guest did the singer welcome to the premiere?", QuestionType.WHAT),
     ],
 )
 def test_questions_are_classified_by_the_answer_they_want(question, kind):
@@ -49,6 +52,42 @@ def test_recency_phrases_become_ranges_ending_on_the_question_date():
     assert date_range("Which team recently won?", day) == (dt.date(2023, 5, 16), day)
     assert date_range("Who resigned this week?", None) is None
     assert date_range("Who won the 2020 election?", day) is None
+
+
+@pytest.mark.parametrize(
+    ("question", "question_date", "earliest"),
+    [
+        ("Whom did the chancellor meet in Beijing in November 2022?", None, dt.date(2022, 11, 1)),
+        ("Whom did she meet during her spring 2023 visit?", None, dt.date(2023, 3, 1)),
+        ("Whom did he meet in Halvik in winter 2024?", None, dt.date(2023, 12, 1)),
+        ("Which party won the most seats in 2022?", dt.date(2023, 5, 1), dt.date(2022, 1, 1)),
+        ("After a February 2023 trip, whom did he meet in March 2023?", None, dt.date(2023, 2, 1)),
+        # A date question's period may be the answer's own, announced long before.
+        ("When does daylight saving time end in 2023?", dt.date(2023, 3, 1), None),
+        # After the question's date: a plan, not an event already reported.
+        ("Which senator is running for president in 2024?", dt.date(2023, 2, 14), None),
+        # The event comes before the period named.
+        ("Before being hired as manager in November 2023, whom did he meet?", None, None),
+        ("Who did Abdul Ghani Baradar meet?", dt.date(2023, 2, 22), None),
+    ],
+)
+def test_a_named_month_season_or_year_is_the_earliest_an_article_can_report(
+    question, question_date, earliest
+):
+    kind = classify(question)
+    assert reported_from(question, kind, question_date) == earliest
+
+
+def test_the_period_starts_at_the_later_of_the_recency_window_and_the_named_period():
+    day = dt.date(2023, 6, 16)
+    recent = analyze("Whom did the minister meet this week?", day).period
+    assert (recent.start, recent.end) == (dt.date(2023, 6, 9), day)
+    named = analyze("Whom did the minister meet in June 2023?", day).period
+    assert (named.start, named.end) == (dt.date(2023, 6, 1), None)
+    assert str(named) == "2023-06-01 on"
+    both = analyze("Whom did the minister meet this month, in June 2023?", day).period
+    assert (both.start, both.end) == (dt.date(2023, 6, 1), day)
+    assert analyze("Whom did the minister meet?", day).period is None
 
 
 def test_analysis_keeps_the_question_terms_stemmed_without_stopwords():

@@ -6,10 +6,10 @@ import pytest
 
 from index.chunking import Chunker
 from index.embedding import Embedder
-from index.models import DocumentSummary
+from index.models import Document, DocumentSummary
 from index.store import Snapshot
 from service.models import Filters, Passage, PassageScores
-from service.question import analyze
+from service.question import Period, analyze
 from service.retrieval import (
     DENSE_ONLY,
     HYBRID,
@@ -19,6 +19,7 @@ from service.retrieval import (
     admits,
     from_period,
     reciprocal_rank_fusion,
+    with_antecedent,
 )
 from service.settings import Settings
 
@@ -342,7 +343,7 @@ def passage_of(date: dt.date | None) -> Passage:
 
 
 def test_only_news_of_the_period_asked_about_and_just_before_it_is_evidence():
-    week = (dt.date(2023, 3, 1), dt.date(2023, 3, 8))
+    week = Period(dt.date(2023, 3, 1), dt.date(2023, 3, 8))
     dates = [
         dt.date(2023, 3, 5),  # in the week
         dt.date(2023, 2, 22),  # 7 days before it: within the slack
@@ -354,3 +355,44 @@ def test_only_news_of_the_period_asked_about_and_just_before_it_is_evidence():
     kept = from_period(passages, week, slack_days=7)
     assert [p.date for p in kept] == [dt.date(2023, 3, 5), dt.date(2023, 2, 22), None]
     assert from_period(passages, None, slack_days=7) == passages
+
+
+def test_a_period_without_an_end_keeps_everything_published_from_its_start_on():
+    june = Period(dt.date(2023, 6, 1))
+    dates = [dt.date(2024, 1, 5), dt.date(2023, 5, 25), dt.date(2023, 5, 24), None]
+    kept = from_period([passage_of(date) for date in dates], june, slack_days=7)
+    assert [p.date for p in kept] == [dt.date(2024, 1, 5), dt.date(2023, 5, 25), None]
+
+
+MADRID = Document(
+    id="madrid",
+    title="Madrid",
+    text=(
+        "Leaders gathered in Madrid.\n\n"
+        "Biden said Tuesday when he was meeting with King Felipe VI at the Royal Palace.\n\n"
+        "It was during that meeting Biden received word Turkey was dropping its objections."
+    ),
+)
+
+
+def chunk_of(document: Document, opening: str) -> Passage:
+    """The paragraph of the document that starts with `opening`, as a retrieved passage."""
+    start = document.text.index(opening)
+    end = document.text.find("\n\n", start)
+    end = len(document.text) if end < 0 else end
+    return passage_of(None).model_copy(
+        update={"doc_id": document.id, "start": start, "end": end, "text": document.text[start:end]}
+    )
+
+
+def test_a_passage_that_points_back_is_widened_by_the_sentence_before_it():
+    lookup = {MADRID.id: MADRID}.get
+    widened = with_antecedent(chunk_of(MADRID, "It was during"), lookup)
+    assert widened.text.startswith("Biden said Tuesday when he was meeting with King Felipe VI")
+    assert widened.text == MADRID.text[widened.start : widened.end]
+    assert widened.text.endswith("dropping its objections.")
+    # A passage that opens on its own, or opens the document, is left as it is.
+    own = chunk_of(MADRID, "Biden said Tuesday")
+    assert with_antecedent(own, lookup) == own
+    first = chunk_of(MADRID, "Leaders gathered")
+    assert with_antecedent(first, lookup) == first
