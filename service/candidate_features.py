@@ -77,6 +77,7 @@ FEATURES: tuple[str, ...] = (
     "titled",
     "kind_titled",
     "same_subject",
+    "subject_covered",
 )
 WEIGHTS_FILE = Path(__file__).with_name("answer_weights.json")
 
@@ -89,7 +90,8 @@ _SPEECH_CUE = re.compile(
 )
 _PLACE_PREPOSITION = re.compile(r"\b(in|at|near|outside|inside|to|from)\s+(the\s+)?$", re.I)
 _DEADLINE_QUESTION = re.compile(
-    r"\b(deadline|by what|until|till|due|expire|must|have to|had to|scheduled|set to|begin|start|"
+    r"\b(deadline|by what|until|till|due|expire|must|have to|had to|scheduled|set to|expected to|"
+    r"begin|start|"
     r"take effect|reopen|open)\w*\b",
     re.IGNORECASE,
 )
@@ -231,7 +233,13 @@ def features(
             and question.wh_role is not None
             and _ROLES.get(span.root.dep_) == question.wh_role
         ),
-        "subject": float(span is not None and span.root.dep_ in {"nsubj", "nsubjpass"}),
+        # Subjects are often the answer, but not when the question asks what is acted on
+        # ("Who was appointed keeper?" is not answered by "the trust appointed ...").
+        "subject": float(
+            span is not None
+            and span.root.dep_ in {"nsubj", "nsubjpass"}
+            and question.wh_role != "acted on"
+        ),
         "wh_noun": float(
             question.wh_noun is not None
             and span is not None
@@ -296,6 +304,8 @@ def features(
         "same_subject": float(
             span is not None and bool(question.subject & _clause_subject(span.root))
         ),
+        # The sentence names what the question is about, wherever it stands in it.
+        "subject_covered": _share_named(question.subject, sentence.words),
     }
     return [values[name] for name in FEATURES]
 

@@ -76,6 +76,7 @@ _FUTURE = re.compile(
 
 _FUTURE_HELPERS = {"will", "would", "shall", "'ll", "to", "must", "should", "can", "may", "might"}
 _SCHEDULING = {"schedule", "slate", "plan", "expect", "due", "set"}
+_SCHEDULED = {"scheduled", "slated", "planned", "expected", "set"}
 # Present tense that speaks of what is to come: "the law takes effect July 23".
 _TAKES_EFFECT = {
     "take",
@@ -277,7 +278,11 @@ def _candidate(
     if follows_deadline_word(sentence, start):
         tense: dates.Tense | None = "future"  # "until March 14", "by Friday"
     else:
-        tense = _tense(entity) or ("future" if _FUTURE.search(sentence) else None)
+        tense = (
+            _tense(entity)
+            or _after_past_verb(entity)
+            or ("future" if _FUTURE.search(sentence) else None)
+        )
     resolved = dates.resolve(text, published, tense)
     if resolved is None and "," in text:
         # The recogniser runs on into an aside: "April 17, three days after ...".
@@ -355,6 +360,17 @@ def _tense(entity: Span) -> dates.Tense | None:
     if verb.tag_ in {"VBZ", "VBP"} and verb.lemma_.lower() in _TAKES_EFFECT:
         return "future"
     return None
+
+
+def _after_past_verb(entity: Span) -> dates.Tense | None:
+    """ "Fears spiked Friday", "announced Monday": a day right after a verb in the past is
+    past, however the parser hangs it (it may take "spiked" for an adjective of Friday)."""
+    if entity.start == 0:
+        return None
+    before = entity.doc[entity.start - 1]
+    past = before.tag_ in {"VBD", "VBN"} or (before.tag_ == "JJ" and before.lower_.endswith("ed"))
+    scheduled = before.lemma_.lower() in _SCHEDULING or before.lower_ in _SCHEDULED
+    return "past" if past and not scheduled else None
 
 
 def _count_end(entity: Span, question_words: set[str]) -> int:

@@ -93,7 +93,8 @@ _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[\"“‘'(]?[A-Z])")
 # Titles and initials end in a full stop without ending the sentence ("Sen. Joe Manchin").
 _ABBREVIATION = re.compile(
     r"(?:^|\s)(?:[A-Z]|(?:[A-Za-z]\.)+[A-Za-z]?|Sen|Rep|Gov|Gen|Lt|Col|Sgt|Capt|Dr|Mr|Mrs|Ms|"
-    r"St|Mt|Jr|Sr|No|Prof|Rev|Hon|Pres|Sept?|Jan|Feb|Mar|Apr|Aug|Oct|Nov|Dec|vs|etc)\.$"
+    r"St|Mt|Jr|Sr|No|Prof|Rev|Hon|Pres|Sept?|Jan|Feb|Mar|Apr|Aug|Oct|Nov|Dec|vs|etc|"
+    r"Bros|Inc|Corp|Co|Ltd)\.$"
 )
 _WHO_IS = re.compile(r"[Ww]ho (?:is|was|are|were) (?:[A-Z][\w.'’-]*\s*)+\?\s*$")
 _WH_WORD = re.compile(r"\b(who|whom|whose|what|which|when|where|why|how)\b", re.I)
@@ -149,7 +150,14 @@ _ORG_WORDS = re.compile(
     r"restaurant|chain|store|app|platform)s?\b",
     re.I,
 )
-_WH_PHRASE = re.compile(r"\b(who|whom|whose|which|what)((?:\s+[\w.'’-]+){0,4})", re.I)
+_WH_NOUN_WORD = re.compile(r"\b(who|whom|whose|which|what)\b", re.I)
+_WH_PHRASE = re.compile(rf"{_WH_NOUN_WORD.pattern}((?:\s+[\w.'’-]+){{0,4}})", re.I)
+# Where the kind a wh-phrase names ends: at the verb ("which country did King Charles
+# visit") or after a possessor ("which state's governor" asks for the state).
+_KIND_END = re.compile(
+    r"(?<=['’]s)\s|\s(?=(?:did|does|do|is|was|are|were|has|have|had|will|would|can|could)\s)",
+    re.I,
+)
 
 
 _ACRONYM = re.compile(r"\b(?:[A-Za-z]\.){2,}|\b[A-Z][A-Z0-9&]+\b")
@@ -355,10 +363,19 @@ def _led_by_before(question: str, position: int) -> bool:
 
 def expected_label(question: str) -> str | None:
     """PERSON or ORG when the wh-phrase names the kind ("which singer", "which company")."""
-    match = _WH_PHRASE.search(question)
-    if not match:
+    asking = asking_part(question)
+    phrases = [
+        phrase
+        for word in _WH_NOUN_WORD.finditer(asking)
+        if (phrase := _WH_PHRASE.match(asking, word.start()))
+    ]
+    # After a comma a wh-word may open a relative clause ("A balloon, which Pentagon officials
+    # said ..., was shot down off which state?"), or follow an opening ("In June, which two
+    # attorneys ..."): one that does not is the asking one.
+    plain = [m for m in phrases if not asking[: m.start()].rstrip().endswith(",")]
+    if not phrases:
         return None
-    phrase = match.group(0)
+    phrase = _KIND_END.split((plain or phrases)[0].group(0), maxsplit=1)[0]
     if _ORG_WORDS.search(phrase):
         return "ORG"
     if _PERSON_WORDS.search(phrase):

@@ -56,6 +56,22 @@ def test_calendar_like_tells_days_from_durations():
     assert not calendar_like("nine days") and not calendar_like("two weeks")
 
 
+def test_a_day_right_after_a_past_verb_is_past_however_it_is_parsed():
+    # The parser takes "spiked" for an adjective of "Friday"; the deadline's Thursday is ahead.
+    sentence = (
+        'Fears of the government hitting its "debt ceiling" spiked Friday after the secretary '
+        "sent a letter urging them to raise the limit before the expected deadline Thursday."
+    )
+    found = {
+        c.text: c.normalized for c in candidates(QuestionType.WHEN, sentence, {"when"}, WEDNESDAY)
+    }
+    assert found == {"Friday": "2023-02-17", "Thursday": "2023-02-23"}
+    (scheduled,) = candidates(
+        QuestionType.WHEN, "The vote is scheduled Friday.", {"when"}, WEDNESDAY
+    )
+    assert scheduled.normalized == "2023-02-24"
+
+
 def test_a_date_under_a_verbless_root_still_resolves():
     # The date's chain of heads ends at a root that is not a verb ("Deadline: March 3.").
     (found,) = candidates(QuestionType.WHEN, "Deadline: March 3.", {"when"}, dt.date(2023, 2, 1))

@@ -106,6 +106,15 @@ def test_analysis_keeps_the_question_terms_stemmed_without_stopwords():
         ("Which NBA team signed the forward?", "ORG"),
         ("Which virus is spreading in Europe?", None),
         ("Where did the talks take place?", None),
+        # the kind ends at the verb and at a possessor
+        ("Which island did King Aldric and the queen visit?", None),
+        ("Which state's governor signed the bill?", None),
+        ("Which would-be candidate called the rally a farce?", "PERSON"),
+        # a relative clause after a comma is not the asking phrase; an opening is
+        ("A balloon, which officials said was spying, fell off which coast?", None),
+        ("The man, who was wanted, led which group?", "ORG"),
+        ("In June 2022, which two attorneys met the investigators?", "PERSON"),
+        ("Which actor voices Mario in the Super Mario Bros. Movie, released this week?", "PERSON"),
     ],
 )
 def test_the_wh_phrase_names_the_kind_of_entity_expected(question, label):
