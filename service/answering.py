@@ -86,6 +86,8 @@ class SentenceAnswerer:
     """
 
     name = "sentence"
+    # Why citeqa abstains when `findings` finds nothing of the kind asked for.
+    no_finding_reason = "no sentence in the documents tells what the question asks"
 
     def __init__(self, reranker: Reranker) -> None:
         self._reranker = reranker
@@ -101,13 +103,16 @@ class SentenceAnswerer:
         if scores[0] < threshold:
             return abstain(scores[0], threshold)
         findings = self.findings(question, sentences, scores)
+        if not findings:
+            return Decision(None, min(scores[0], 1.0), reason=self.no_finding_reason)
         others = self.alternatives(question, findings, sentences, scores, threshold)
         return Decision(findings[0], min(scores[0], 1.0), others)
 
     def findings(
         self, question: str, sentences: list[Sentence], scores: list[float]
     ) -> list[Finding]:
-        """Answers found in the ranked sentences, best first (never empty)."""
+        """Answers found in the ranked sentences, best first; none: the documents do not
+        hold the kind of answer asked for."""
         return [
             sentence_finding(sentence, score)
             for sentence, score in zip(sentences, scores, strict=True)

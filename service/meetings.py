@@ -43,6 +43,42 @@ MEETING_NOUNS = {
     "negotiation",
 }
 PARTY_LABELS = {"PERSON", "ORG", "NORP", "GPE"}
+# Nouns for people that stand for a party when no one is named ("Russian officials").
+PEOPLE_NOUNS = {
+    "official",
+    "leader",
+    "member",
+    "minister",
+    "lawmaker",
+    "legislator",
+    "executive",
+    "representative",
+    "delegation",
+    "delegate",
+    "counterpart",
+    "envoy",
+    "diplomat",
+    "negotiator",
+    "commander",
+    "officer",
+    "adviser",
+    "advisor",
+    "aide",
+    "senator",
+    "governor",
+    "mayor",
+    "chief",
+    "teammate",
+    "player",
+    "survivor",
+    "family",
+    "student",
+    "worker",
+    "investigator",
+    "prosecutor",
+    "attorney",
+    "lawyer",
+}
 _SUBJECTS = {"nsubj", "nsubjpass", "agent"}
 _OBJECTS = {"dobj", "obj", "attr", "dative"}
 _WITH = {"with", "between", "among", "alongside"}
@@ -65,6 +101,13 @@ class Side:
                 owned.append(_bare_name(head))  # a name the entity recogniser missed
             found.update((entity.start, entity) for entity in owned)
         named = [found[start] for start in sorted(found)]
+        if not named:
+            # "Members of Hamas met with Russian officials": people described, not named.
+            return [
+                Span(head.doc, head.i, head.i + 1, label="GROUP")
+                for head in self.heads
+                if head.pos_ == "NOUN" and head.lemma_.lower() in PEOPLE_NOUNS
+            ]
         # "Disney's Bob Iger": the company describes the person, it is not another party.
         return [
             party
@@ -158,6 +201,16 @@ def _expand(heads: list[Token]) -> list[Token]:
                 child.lower_ == "including" or (child.lower_ == "of" and _quantifies(head))
             ):
                 queue += [pobj for pobj in child.children if pobj.dep_ == "pobj"]
+            elif child.dep_ == "prep" and child.lower_ == "of" and head.pos_ == "NOUN":
+                # "the first lady of Ukraine, Olena Zelenska": the parser hangs the name on
+                # the last noun of the description.
+                queue += [
+                    appos
+                    for pobj in child.children
+                    if pobj.dep_ == "pobj"
+                    for appos in pobj.children
+                    if appos.dep_ == "appos"
+                ]
         queue += _listed_after_colon(head)
     return expanded
 

@@ -63,6 +63,7 @@ _WORD = re.compile(r"\w+")
 
 class TypedAnswerer(SentenceAnswerer):
     name = "typed"
+    no_finding_reason = "no sentence in the documents tells of the meeting the question asks about"
 
     def __init__(self, reranker: Reranker, kinds: KindMatcher | None = None) -> None:
         super().__init__(reranker)
@@ -80,8 +81,12 @@ class TypedAnswerer(SentenceAnswerer):
     def findings(
         self, question: str, sentences: list[Sentence], scores: list[float]
     ) -> list[Finding]:
+        """The typed answers, best first; a question with none gets the best sentences, but a
+        who-met-whom question gets nothing when no sentence tells of its meeting."""
         typed = self._typed_findings(question, sentences, scores)
-        return typed or super().findings(question, sentences, scores)
+        if typed or analyze(question).type is QuestionType.WHO_MET_WHOM:
+            return typed
+        return super().findings(question, sentences, scores)
 
     def alternatives(
         self,
@@ -176,6 +181,9 @@ def _scored_candidates(
         )
         if not close:
             found = [candidate for candidate in found if candidate.resolved]
+        if view.analysis.expects == "PERSON":
+            # "Which foreign leader traveled ... to his country?": a place is not a person.
+            found = [candidate for candidate in found if candidate.label != "GPE"]
         where = SentenceView(
             sentence.text,
             score,
@@ -186,6 +194,9 @@ def _scored_candidates(
             sentence.passage.date,
         )
         pool += [(where, sentence, candidate, shared) for candidate in found]
+    if view.analysis.type is QuestionType.WHO_MET_WHOM:
+        # Who met whom is read off a meeting: a name in a sentence that tells of none is a guess.
+        pool = [entry for entry in pool if entry[2].label == "PARTIES"]
     agreement = Counter(_key(candidate) for _, _, candidate, _ in pool)
     texts = [candidate.text for _, _, candidate, _ in pool]
     window = [(s.passage.doc_id, s.text.lower()) for s in sentences[:MENTION_WINDOW]]

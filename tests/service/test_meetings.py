@@ -67,6 +67,17 @@ def parties(sentence: str, question: str) -> list[str]:
             "Which studio chiefs took part in the meeting with union leaders?",
             ["Ada Fenn", "Milo Hart", "Ruth Oyelaran"],
         ),
+        (
+            "Minister Jill Harrow made an unannounced visit to Sarvik on Sunday, meeting with "
+            "the first lady of Tarsic, Olena Varga, as the talks went on.",
+            "Whom did Minister Jill Harrow meet during her visit to Sarvik?",
+            ["Olena Varga"],
+        ),
+        (
+            "Members of the Tarsic union met with Velorian officials in Sarvik on Monday.",
+            "With whom did members of the Tarsic union meet in Sarvik?",
+            ["officials"],
+        ),
     ],
 )
 def test_the_answer_is_the_side_the_question_does_not_name(sentence, question, expected):

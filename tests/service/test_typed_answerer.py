@@ -6,6 +6,7 @@ import math
 import pytest
 
 from index.store import IndexStore
+from service.answering import Sentence
 from service.candidate_features import FEATURES
 from service.models import Passage, PassageScores, Question
 from service.qa import QAService
@@ -99,3 +100,35 @@ def test_mentions_count_the_other_documents_that_name_a_candidate(typed):
     }
     assert mentions[("Velmora Foods", "d1")] == pytest.approx(math.log(3))  # d2 and d3
     assert mentions[("Tessary", "d2")] == 0.0
+
+
+def test_a_question_that_names_a_kind_of_person_gets_no_place(typed):
+    text = "Prime Minister Ola Brun flew from Norway to Canada on Wednesday to thank its allies."
+    passage = passage_of(text)
+    question = "Which foreign leader flew to Canada from his country to thank its allies?"
+    found = typed.answerer.scored_candidates(question, [Sentence(passage, 1, 0, len(text))], [0.7])
+    labels = {item.candidate.text: item.candidate.label for item in found}
+    assert "Ola Brun" in labels
+    assert "Norway" not in labels and "GPE" not in labels.values()
+
+
+def test_who_met_whom_is_not_answered_when_no_sentence_tells_of_the_meeting(typed):
+    text = "Minister Ola Brun praised the harbour workers in Sarvik. Her aide Tom Lind agreed."
+    decision = typed.answerer.answer("Whom did Ola Brun meet in Sarvik?", [passage_of(text)], 0.0)
+    assert decision.best is None
+    assert decision.reason == typed.answerer.no_finding_reason
+    met = "Minister Ola Brun met harbour chief Tom Lind in Sarvik."
+    decision = typed.answerer.answer("Whom did Ola Brun meet in Sarvik?", [passage_of(met)], 0.0)
+    assert decision.best is not None and decision.best.answer.endswith("Tom Lind")
+
+
+def passage_of(text: str) -> Passage:
+    return Passage(
+        doc_id="story",
+        title="A story",
+        chunk_id=0,
+        start=0,
+        end=len(text),
+        text=text,
+        scores=PassageScores(fused=1.0),
+    )
