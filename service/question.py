@@ -122,8 +122,15 @@ _MONTHS = [
     "november",
     "december",
 ]
-# A season's first month; winter 2023 may begin in December 2022, so it counts from there.
-_SEASONS = {"spring": 3, "summer": 6, "fall": 9, "autumn": 9, "winter": 0}
+# A season's first month, and the year it falls in counted from the season's year: winter
+# 2023 may begin in December 2022, so it counts from there.
+_SEASONS = {
+    "spring": (3, 0),
+    "summer": (6, 0),
+    "fall": (9, 0),
+    "autumn": (9, 0),
+    "winter": (12, -1),
+}
 _NAMED_PERIOD = re.compile(
     rf"\b(?P<part>{'|'.join(_MONTHS)}|{'|'.join(_SEASONS)})\s+(?:\d{{1,2}}(?:st|nd|rd|th)?,?\s+)?"
     r"(?P<year>(?:19|20)\d\d)\b|\b(?:in|during|of|since)\s+(?:(?:early|mid|late)[- ])?"
@@ -150,8 +157,8 @@ _ORG_WORDS = re.compile(
     r"restaurant|chain|store|app|platform)s?\b",
     re.I,
 )
-_WH_NOUN_WORD = re.compile(r"\b(who|whom|whose|which|what)\b", re.I)
-_WH_PHRASE = re.compile(rf"{_WH_NOUN_WORD.pattern}((?:\s+[\w.'’-]+){{0,4}})", re.I)
+_WH_PHRASE_WORD = re.compile(r"\b(who|whom|whose|which|what)\b", re.I)
+_WH_PHRASE = re.compile(rf"{_WH_PHRASE_WORD.pattern}((?:\s+[\w.'’-]+){{0,4}})", re.I)
 # Where the kind a wh-phrase names ends: at the verb ("which country did King Charles
 # visit") or after a possessor ("which state's governor" asks for the state).
 _KIND_END = re.compile(
@@ -350,8 +357,8 @@ def _period_start(match: re.Match[str]) -> dt.date:
         return dt.date(int(match.group("bare")), 1, 1)
     year, part = int(match.group("year")), match.group("part").lower()
     if part in _SEASONS:
-        month = _SEASONS[part]
-        return dt.date(year - 1, 12, 1) if month == 0 else dt.date(year, month, 1)
+        month, years_back = _SEASONS[part]
+        return dt.date(year + years_back, month, 1)
     return dt.date(year, _MONTHS.index(part) + 1, 1)
 
 
@@ -366,15 +373,15 @@ def expected_label(question: str) -> str | None:
     asking = asking_part(question)
     phrases = [
         phrase
-        for word in _WH_NOUN_WORD.finditer(asking)
+        for word in _WH_PHRASE_WORD.finditer(asking)
         if (phrase := _WH_PHRASE.match(asking, word.start()))
     ]
     # After a comma a wh-word may open a relative clause ("A balloon, which Pentagon officials
     # said ..., was shot down off which state?"), or follow an opening ("In June, which two
     # attorneys ..."): one that does not is the asking one.
-    plain = [m for m in phrases if not asking[: m.start()].rstrip().endswith(",")]
     if not phrases:
         return None
+    plain = [m for m in phrases if not asking[: m.start()].rstrip().endswith(",")]
     phrase = _KIND_END.split((plain or phrases)[0].group(0), maxsplit=1)[0]
     if _ORG_WORDS.search(phrase):
         return "ORG"
