@@ -97,6 +97,7 @@ class Side:
         found: dict[int, Span] = {}
         for head in self.heads:
             owned = [e for e in sentence.ents if e.label_ in PARTY_LABELS and _belongs(e, head)]
+            owned += _joined_before(sentence, head)
             if head.pos_ == "PROPN" and not any(e.start <= head.i < e.end for e in owned):
                 owned.append(_bare_name(head))  # a name the entity recogniser missed
             found.update((entity.start, entity) for entity in owned)
@@ -248,6 +249,24 @@ def _bare_name(head: Token) -> Span:
             break
         start -= 1
     return Span(head.doc, start, head.i + 1, label="PERSON")
+
+
+def _joined_before(sentence: Span, head: Token) -> list[Span]:
+    """People the parser hung inside the description of the head's name although "and" joins
+    them to it: in "director Henrik Dall and port operations chief Milo Strand" it makes Dall
+    a modifier of "chief"."""
+    subtree = {token.i for token in head.subtree}
+    return [
+        entity
+        for entity in sentence.ents
+        if entity.label_ == "PERSON"
+        and entity.end <= head.i
+        and all(token.i in subtree for token in entity)
+        and any(
+            token.dep_ == "cc" and token.head.i in range(entity.start, entity.end)
+            for token in sentence.doc[entity.end : head.i]
+        )
+    ]
 
 
 def _belongs(entity: Span, head: Token) -> bool:

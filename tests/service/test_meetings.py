@@ -78,6 +78,12 @@ def parties(sentence: str, question: str) -> list[str]:
             "With whom did members of the Tarsic union meet in Sarvik?",
             ["officials"],
         ),
+        (
+            "Union leader Rosa Keverne met with authority director Henrik Dall and port "
+            "operations chief Milo Strand at the authority's headquarters on Monday.",
+            "Whom did union leader Rosa Keverne meet?",
+            ["Henrik Dall", "Milo Strand"],
+        ),
     ],
 )
 def test_the_answer_is_the_side_the_question_does_not_name(sentence, question, expected):
