@@ -76,6 +76,8 @@ _FUTURE = re.compile(
 
 _FUTURE_HELPERS = {"will", "would", "shall", "'ll", "to", "must", "should", "can", "may", "might"}
 _SCHEDULING = {"schedule", "slate", "plan", "expect", "due", "set"}
+# Their past forms, for when the tagger takes one for an adjective ("the expected deadline"),
+# whose lemma is then the word itself.
 _SCHEDULED = {"scheduled", "slated", "planned", "expected", "set"}
 # Present tense that speaks of what is to come: "the law takes effect July 23".
 _TAKES_EFFECT = {
@@ -163,9 +165,9 @@ def candidates(
         labels = NAME_LABELS
     span = parse(sentence)[:]
     if kind is QuestionType.WHO_MET_WHOM:
+        # Who met whom is read off a meeting: a name in a sentence that tells of none is a guess.
         parties = answer_side(meeting_sides(span), span, question_words)
-        if parties:
-            return [_parties_candidate(parties, sentence)]
+        return [_parties_candidate(parties, sentence)] if parties else []
     found = [
         _candidate(entity, kind, sentence, published, question_words)
         for entity in span.ents

@@ -376,11 +376,11 @@ def expected_label(question: str) -> str | None:
         for word in _WH_PHRASE_WORD.finditer(asking)
         if (phrase := _WH_PHRASE.match(asking, word.start()))
     ]
+    if not phrases:
+        return None
     # After a comma a wh-word may open a relative clause ("A balloon, which Pentagon officials
     # said ..., was shot down off which state?"), or follow an opening ("In June, which two
     # attorneys ..."): one that does not is the asking one.
-    if not phrases:
-        return None
     plain = [m for m in phrases if not asking[: m.start()].rstrip().endswith(",")]
     phrase = _KIND_END.split((plain or phrases)[0].group(0), maxsplit=1)[0]
     if _ORG_WORDS.search(phrase):

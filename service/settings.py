@@ -34,8 +34,8 @@ class Settings(IndexSettings):
         default=7,
         ge=0,
         description=(
-            "Days before the period a question names ('this week') whose documents may still "
-            "answer it; older ones are not used as evidence."
+            "Days before the period a question names ('this week', 'in June 2023') whose "
+            "documents may still answer it; older ones are not used as evidence."
         ),
     )
     # Calibrated on ../shared/eval/dev with eval/calibrate.py (eval/results/calibration_*.txt).

@@ -194,9 +194,6 @@ def _scored_candidates(
             sentence.passage.date,
         )
         pool += [(where, sentence, candidate, shared) for candidate in found]
-    if view.analysis.type is QuestionType.WHO_MET_WHOM:
-        # Who met whom is read off a meeting: a name in a sentence that tells of none is a guess.
-        pool = [entry for entry in pool if entry[2].label == "PARTIES"]
     agreement = Counter(_key(candidate) for _, _, candidate, _ in pool)
     texts = [candidate.text for _, _, candidate, _ in pool]
     window = [(s.passage.doc_id, s.text.lower()) for s in sentences[:MENTION_WINDOW]]
